@@ -1,0 +1,58 @@
+// Generators: everything that turns a GenerationRequest into a Clip. The reference engine is
+// one generator among others; nothing downstream knows which one made a clip.
+import Media
+import Scenarios
+
+/// What a generator is asked for. Everything a model needs travels here, so that a
+/// generator never reads scenario files itself.
+public struct GenerationRequest: Sendable, Hashable, Codable {
+  public var scenarioID: String
+  public var prompt: String
+  public var seed: UInt64
+  public var width: Int
+  public var height: Int
+  public var fps: Double
+  public var frameCount: Int
+  /// The full scene, for generators that simulate it (the reference engine) rather than
+  /// read the prompt.
+  public var scenario: Scenario
+
+  public init(scenario: Scenario, seed: UInt64) {
+    self.scenarioID = scenario.id
+    self.prompt = scenario.prompt
+    self.seed = seed
+    self.width = scenario.clip.width
+    self.height = scenario.clip.height
+    self.fps = scenario.clip.fps
+    self.frameCount = scenario.clip.frameCount
+    self.scenario = scenario
+  }
+}
+
+/// Anything that makes a clip from a request.
+public protocol Generator: Sendable {
+  /// The name the run records and reports show, e.g. `reference` or `reference:vanish`.
+  var name: String { get }
+  func generate(_ request: GenerationRequest) async throws -> Clip
+}
+
+/// A generator name on the command line that no adapter understands.
+public struct UnknownGeneratorError: Error, CustomStringConvertible {
+  public let name: String
+  public let known: [String]
+  public var description: String {
+    "unknown generator '\(name)' (known: \(known.joined(separator: ", ")))"
+  }
+}
+
+/// Builds a generator from its command-line name.
+public enum GeneratorRegistry {
+  public static let known = ["reference"]
+
+  public static func make(_ name: String) throws -> any Generator {
+    switch name {
+    case "reference": return ReferenceGenerator()
+    default: throw UnknownGeneratorError(name: name, known: known)
+    }
+  }
+}

@@ -1,0 +1,1 @@
+// Runs: runner and records.
