@@ -1,1 +1,0 @@
-// Reports: HTML and JSON.

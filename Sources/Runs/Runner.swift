@@ -1,0 +1,117 @@
+import Analysis
+import Foundation
+import Generators
+import Media
+import Scenarios
+
+/// What the runner reports while it works, for progress displays.
+public enum RunEvent: Sendable {
+  case started(total: Int)
+  case generating(index: Int, total: Int, scenarioID: String, seed: UInt64)
+  case finished(index: Int, total: Int, sample: SampleRecord)
+}
+
+/// Takes every (scenario, seed) through the generator and the scenario's checks.
+///
+/// A generator or analyzer that throws fails that one sample, with its reason recorded;
+/// the run goes on.
+public struct Runner: Sendable {
+  public let generator: any Generator
+  public let analyzer: @Sendable (CheckSpec.Kind) -> any Analyzer
+  /// Frames kept for the report's filmstrip, spread evenly over the clip.
+  public var filmstripLength = 8
+  /// Long side of a filmstrip thumbnail, in pixels.
+  public var thumbnailSize = 160
+
+  public init(generator: any Generator, analyzer: @escaping @Sendable (CheckSpec.Kind) -> any Analyzer) {
+    self.generator = generator
+    self.analyzer = analyzer
+  }
+
+  /// Runs the samples in order. `onEvent` sees progress and each finished sample, so the
+  /// caller can save work as it completes.
+  public func run(
+    id: String, scenarios: [Scenario], seeds: [UInt64],
+    onEvent: @Sendable (RunEvent) throws -> Void = { _ in }
+  ) async throws -> RunRecord {
+    var record = RunRecord(id: id, generator: generator.name, startedAt: Date())
+    let jobs = scenarios.flatMap { scenario in seeds.map { (scenario, $0) } }
+    try onEvent(.started(total: jobs.count))
+    for (index, (scenario, seed)) in jobs.enumerated() {
+      try onEvent(.generating(index: index, total: jobs.count, scenarioID: scenario.id, seed: seed))
+      let sample = await runSample(scenario, seed: seed)
+      record.samples.append(sample)
+      try onEvent(.finished(index: index, total: jobs.count, sample: sample))
+    }
+    record.finishedAt = Date()
+    return record
+  }
+
+  /// One scenario at one seed; never throws, failures become the sample's status.
+  public func runSample(_ scenario: Scenario, seed: UInt64) async -> SampleRecord {
+    var sample = SampleRecord(
+      scenarioID: scenario.id, prompt: scenario.prompt, seed: seed, status: .failed)
+    let request = GenerationRequest(scenario: scenario, seed: seed)
+    let clock = ContinuousClock()
+    let generationStart = clock.now
+    let clip: Clip
+    do {
+      clip = try await generator.generate(request)
+    } catch {
+      sample.failure = "generator '\(generator.name)' failed on \(scenario.id) seed \(seed): \(error)"
+      return sample
+    }
+    sample.generationSeconds = seconds(clock.now - generationStart)
+    sample.fps = clip.fps
+    sample.frameCount = clip.frames.count
+    sample.width = clip.width
+    sample.height = clip.height
+    if let problem = mismatch(clip, request) {
+      sample.failure = "generator '\(generator.name)' returned \(problem) for \(scenario.id) seed \(seed)"
+      return sample
+    }
+    sample.filmstrip = filmstrip(of: clip)
+
+    let analysisStart = clock.now
+    for check in scenario.checks {
+      do {
+        sample.results.append(try analyzer(check.kind).analyze(clip, scenario: scenario, check: check))
+      } catch {
+        sample.failure = "analyzer '\(check.kind.rawValue)' failed on \(scenario.id) seed \(seed): \(error)"
+        return sample
+      }
+    }
+    sample.analysisSeconds = seconds(clock.now - analysisStart)
+    sample.status = sample.results.allSatisfy(\.passed) ? .passed : .violated
+    return sample
+  }
+
+  /// Why a clip does not answer its request, or nil when it does.
+  private func mismatch(_ clip: Clip, _ request: GenerationRequest) -> String? {
+    if clip.frames.isEmpty { return "no frames" }
+    if clip.frames.count != request.frameCount {
+      return "\(clip.frames.count) frames, \(request.frameCount) were asked for"
+    }
+    if clip.width != request.width || clip.height != request.height {
+      return "\(clip.width)×\(clip.height) frames, \(request.width)×\(request.height) were asked for"
+    }
+    return nil
+  }
+
+  private func filmstrip(of clip: Clip) -> [Thumbnail] {
+    let count = min(filmstripLength, clip.frames.count)
+    guard count > 0 else { return [] }
+    let indices = (0..<count).map { i in
+      count == 1 ? 0 : i * (clip.frames.count - 1) / (count - 1)
+    }
+    return indices.compactMap { index in
+      let small = clip.frames[index].downsampled(longSide: thumbnailSize)
+      return (try? PNGCodec.encode(small)).map { Thumbnail(frame: index, png: $0) }
+    }
+  }
+
+  private func seconds(_ duration: Duration) -> Double {
+    let parts = duration.components
+    return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+  }
+}
