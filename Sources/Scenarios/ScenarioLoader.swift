@@ -73,16 +73,24 @@ public enum ScenarioLoader {
   ///
   /// Throws `ScenarioErrors` holding every problem found, sorted by line and column.
   public static func parse(yaml: String, file: String) throws -> Scenario {
+    try parseLocated(yaml: yaml, file: file).scenario
+  }
+
+  /// The scenario and where its id is written, for errors about ids shared between files.
+  static func parseLocated(
+    yaml: String, file: String
+  ) throws(ScenarioErrors) -> (scenario: Scenario, idPlace: SourcePlace) {
     let diagnostics = Diagnostics(file: file)
-    let scenario = composeRoot(yaml: yaml, expected: expectedRoot, diagnostics).flatMap {
-      ScenarioReader(diagnostics).scenario($0)
-    }
+    let root = composeRoot(yaml: yaml, expected: expectedRoot, diagnostics)
+    let scenario = root.flatMap { ScenarioReader(diagnostics).scenario($0) }
     try diagnostics.throwIfAny()
-    guard let scenario else {
+    guard let scenario, let root else {
       // Every path that yields nil reports first; this keeps the contract if one ever does not.
-      throw ScenarioErrors([ScenarioError(file: file, line: 1, column: 1, message: "not a scenario")])
+      throw ScenarioErrors([
+        ScenarioError(file: file, line: 1, column: 1, message: "not a scenario")
+      ])
     }
-    return scenario
+    return (scenario, SourcePlace(root.mapping?["id"]?.mark))
   }
 
   static let expectedRoot =
@@ -104,7 +112,8 @@ func readText(path: String) throws(ScenarioErrors) -> String {
     var isDirectory: ObjCBool = false
     let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
     let why =
-      !exists ? "no such file" : isDirectory.boolValue ? "is a folder, not a file" : "cannot be read"
+      !exists
+      ? "no such file" : isDirectory.boolValue ? "is a folder, not a file" : "cannot be read"
     throw ScenarioErrors([ScenarioError(file: path, message: why)])
   }
   guard let text = String(data: data, encoding: .utf8) else {
@@ -134,7 +143,8 @@ private struct ScenarioReader {
     let names = fields["world"].flatMap(declaredObjectNames)
     let checks = fields["checks"].map { self.checks($0, objectNames: names) } ?? []
     guard let id, let prompt, let clip, let camera, let world, let checks else { return nil }
-    return Scenario(id: id, prompt: prompt, clip: clip, camera: camera, world: world, checks: checks)
+    return Scenario(
+      id: id, prompt: prompt, clip: clip, camera: camera, world: world, checks: checks)
   }
 
   func identifier(_ node: Node) -> String? {
@@ -154,10 +164,14 @@ private struct ScenarioReader {
     }
     fields.rejectUnknownKeys(allowed: ["seconds", "fps", "width", "height"])
     let seconds = fields.required("seconds").flatMap {
-      diagnostics.number($0, for: "seconds", .init(holds: { $0 > 0 && $0 <= 600 }, phrase: "greater than 0 and at most 600"))
+      diagnostics.number(
+        $0, for: "seconds",
+        .init(holds: { $0 > 0 && $0 <= 600 }, phrase: "greater than 0 and at most 600"))
     }
     let fps = fields.required("fps").flatMap {
-      diagnostics.number($0, for: "fps", .init(holds: { $0 > 0 && $0 <= 1000 }, phrase: "greater than 0 and at most 1000"))
+      diagnostics.number(
+        $0, for: "fps",
+        .init(holds: { $0 > 0 && $0 <= 1000 }, phrase: "greater than 0 and at most 1000"))
     }
     let width = fields.required("width").flatMap {
       diagnostics.integer($0, for: "width", in: 16...8192)
@@ -175,7 +189,9 @@ private struct ScenarioReader {
     }
     fields.rejectUnknownKeys(allowed: ["fov", "position", "look_at"])
     let fov = fields.required("fov").flatMap {
-      diagnostics.number($0, for: "fov", .init(holds: { $0 > 1 && $0 < 179 }, phrase: "greater than 1 and less than 179 (degrees)"))
+      diagnostics.number(
+        $0, for: "fov",
+        .init(holds: { $0 > 1 && $0 < 179 }, phrase: "greater than 1 and less than 179 (degrees)"))
     }
     let position = fields.required("position").flatMap { diagnostics.vector($0, for: "position") }
     let lookAtNode = fields.required("look_at")
@@ -286,12 +302,14 @@ private struct ScenarioReader {
       let hint =
         suggestion(for: shapeName, among: shapes).map { "did you mean '\($0)'?" }
         ?? "one of \(shapes.joined(separator: ", "))"
-      diagnostics.report("unknown shape '\(shapeName)'\(fields.context) (\(hint))", at: shapeNode.mark)
+      diagnostics.report(
+        "unknown shape '\(shapeName)'\(fields.context) (\(hint))", at: shapeNode.mark)
     }
     if let entry {
       var misplaced: [String: String] = [:]
       for key in geometryKeys where !entry.keys.contains(key) {
-        misplaced[key] = "key '\(key)' does not apply to shape '\(entry.shape)' (use \(entry.advice))"
+        misplaced[key] =
+          "key '\(key)' does not apply to shape '\(entry.shape)' (use \(entry.advice))"
       }
       fields.rejectUnknownKeys(allowed: common + entry.keys, misplaced: misplaced)
     } else {
@@ -330,9 +348,11 @@ private struct ScenarioReader {
     }
     switch kind {
     case "box":
-      guard let size = fields.required("size", why: why).flatMap({
-        diagnostics.vector($0, for: "size", .positive)
-      }) else { return nil }
+      guard
+        let size = fields.required("size", why: why).flatMap({
+          diagnostics.vector($0, for: "size", .positive)
+        })
+      else { return nil }
       return .box(width: size.x, height: size.y, depth: size.z)
     case "sphere":
       return dimension("radius").map { .sphere(radius: $0) }
@@ -421,19 +441,23 @@ private struct ScenarioReader {
     guard let kind else { return nil }
     return CheckSpec(kind: kind, object: object)
   }
-
-  /// `read(node)` when the key is present, `fallback` when absent; nil when present but invalid.
-  func optional<T>(_ node: Node?, default fallback: T, _ read: (Node) -> T?) -> T? {
-    guard let node else { return fallback }
-    return read(node)
-  }
 }
 
 /// `folder/name` with lowercase letters, digits and '-' in each non-empty part.
 func isScenarioID(_ id: String) -> Bool {
-  let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+  isIDPath(id, minimumParts: 2)
+}
+
+/// A folder of scenario ids, such as `falling-cups/`: id parts followed by '/'.
+func isIDPrefix(_ prefix: String) -> Bool {
+  prefix.hasSuffix("/") && isIDPath(String(prefix.dropLast()), minimumParts: 1)
+}
+
+private func isIDPath(_ path: String, minimumParts: Int) -> Bool {
+  let parts = path.split(separator: "/", omittingEmptySubsequences: false)
   let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-  return parts.count >= 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(allowed.contains) }
+  return parts.count >= minimumParts
+    && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(allowed.contains) }
 }
 
 /// `items` without repeats, in first-seen order.

@@ -78,7 +78,9 @@ private func describe(_ error: YamlError, in yaml: String) -> ((line: Int, colum
   case .duplicatedKeysInMapping(let duplicates, let context):
     let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
     let phrase = duplicates.count == 1 ? "key \(keys) appears" : "keys \(keys) appear"
-    return ((context.mark.line, context.mark.column), "\(phrase) more than once in the same mapping")
+    return (
+      (context.mark.line, context.mark.column), "\(phrase) more than once in the same mapping"
+    )
   default:
     return ((1, 1), "invalid YAML: \(error)")
   }
@@ -211,7 +213,9 @@ struct NumberRule: Sendable {
   static let unit = NumberRule(holds: { (0...1).contains($0) }, phrase: "between 0 and 1")
 
   static func between(_ range: ClosedRange<Double>) -> NumberRule {
-    NumberRule(holds: { range.contains($0) }, phrase: "between \(range.lowerBound.shortText) and \(range.upperBound.shortText)")
+    NumberRule(
+      holds: { range.contains($0) },
+      phrase: "between \(range.lowerBound.shortText) and \(range.upperBound.shortText)")
   }
 }
 
@@ -267,7 +271,8 @@ extension Diagnostics {
       report("expected a string for '\(key)', found \(node.found)", at: node.mark)
       return nil
     }
-    guard allowEmpty || !scalar.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+    guard allowEmpty || !scalar.string.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+    else {
       report("'\(key)' must not be empty", at: node.mark)
       return nil
     }
@@ -370,6 +375,12 @@ extension SceneColor {
     "red", "green", "blue", "yellow", "orange", "purple", "cyan", "magenta", "white", "black",
     "grey",
   ]
+}
+
+/// `read(node)` when the key is present, `fallback` when absent; nil when present but invalid.
+func optional<T>(_ node: Node?, default fallback: T, _ read: (Node) -> T?) -> T? {
+  guard let node else { return fallback }
+  return read(node)
 }
 
 // MARK: Suggestions

@@ -66,8 +66,13 @@ let header = """
 
 /// The full error text a parse throws, or nil when it parses.
 func errorText(_ yaml: String, file: String = "s.yaml") -> String? {
+  thrownText { _ = try ScenarioLoader.parse(yaml: yaml, file: file) }
+}
+
+/// The description of the error `body` throws, or nil when it throws none.
+func thrownText(_ body: () throws -> Void) -> String? {
   do {
-    _ = try ScenarioLoader.parse(yaml: yaml, file: file)
+    try body()
     return nil
   } catch {
     return "\(error)"
@@ -134,16 +139,17 @@ func errorText(_ yaml: String, file: String = "s.yaml") -> String? {
 }
 
 @Test func misspeltKeyIsReportedWithPlaceAndSuggestion() {
-  let yaml = header + """
-    world:
-      objects:
-        - name: cup
-          shape: sphere
-          radius: 0.04
-          color: red
-          position: [0, 1, 0]
-          velocty: [0, 0, 0]
-    """
+  let yaml =
+    header + """
+      world:
+        objects:
+          - name: cup
+            shape: sphere
+            radius: 0.04
+            color: red
+            position: [0, 1, 0]
+            velocty: [0, 0, 0]
+      """
   #expect(
     errorText(yaml, file: "scenarios/falling-cups/drop.yaml")
       == "scenarios/falling-cups/drop.yaml:12:7: unknown key 'velocty' in object 'cup' (did you mean 'velocity'?)"
@@ -152,7 +158,10 @@ func errorText(_ yaml: String, file: String = "s.yaml") -> String? {
 
 @Test func unknownKeyFarFromAnyKnownKeyGetsNoSuggestion() {
   #expect(
-    errorText(header.replacingOccurrences(of: "id: test/case", with: "id: test/case\nauthor: me") + "world: {objects: [{name: b, shape: sphere, radius: 1, color: red, position: [0, 1, 0]}]}")
+    errorText(
+      header.replacingOccurrences(of: "id: test/case", with: "id: test/case\nauthor: me")
+        + "world: {objects: [{name: b, shape: sphere, radius: 1, color: red, position: [0, 1, 0]}]}"
+    )
       == "s.yaml:2:1: unknown key 'author'")
 }
 
@@ -172,9 +181,10 @@ func errorText(_ yaml: String, file: String = "s.yaml") -> String? {
 }
 
 @Test func quotedNumberIsTextNotANumber() {
-  let yaml = header + """
-    world: {gravity: "9.81", objects: [{name: b, shape: sphere, radius: 1, color: red, position: [0, 1, 0]}]}
-    """
+  let yaml =
+    header + """
+      world: {gravity: "9.81", objects: [{name: b, shape: sphere, radius: 1, color: red, position: [0, 1, 0]}]}
+      """
   #expect(errorText(yaml) == "s.yaml:5:18: expected a number for 'gravity', found '9.81'")
 }
 
@@ -189,27 +199,29 @@ func errorText(_ yaml: String, file: String = "s.yaml") -> String? {
 }
 
 @Test func missingKeyInsideAMappingNamesTheMapping() {
-  let yaml = header.replacingOccurrences(of: "fps: 10, ", with: "") + """
-    world: {objects: [{name: b, shape: sphere, radius: 1, color: red, position: [0, 1, 0]}]}
-    """
+  let yaml =
+    header.replacingOccurrences(of: "fps: 10, ", with: "") + """
+      world: {objects: [{name: b, shape: sphere, radius: 1, color: red, position: [0, 1, 0]}]}
+      """
   #expect(errorText(yaml) == "s.yaml:3:7: missing required key 'fps' in 'clip'")
 }
 
 @Test func shapeSpecificKeysAreRequiredAndRejectedByShape() {
-  let yaml = header + """
-    world:
-      objects:
-        - name: cup
-          shape: cup
-          radius: 0.04
-          color: red
-          position: [0, 1, 0]
-        - name: ball
-          shape: sphere
-          size: [0.1, 0.1, 0.1]
-          color: red
-          position: [0, 1, 0]
-    """
+  let yaml =
+    header + """
+      world:
+        objects:
+          - name: cup
+            shape: cup
+            radius: 0.04
+            color: red
+            position: [0, 1, 0]
+          - name: ball
+            shape: sphere
+            size: [0.1, 0.1, 0.1]
+            color: red
+            position: [0, 1, 0]
+      """
   #expect(
     errorText(yaml) == """
       s.yaml:7:7: missing required key 'height' for shape 'cup'
@@ -288,11 +300,12 @@ func errorText(_ yaml: String, file: String = "s.yaml") -> String? {
 }
 
 @Test func checkNamingAMissingObjectSuggestsTheClosestName() {
-  let yaml = header + """
-    world: {objects: [{name: ball, shape: sphere, radius: 1, color: red, position: [0, 1, 0]}]}
-    checks:
-      - physics: {object: bal}
-    """
+  let yaml =
+    header + """
+      world: {objects: [{name: ball, shape: sphere, radius: 1, color: red, position: [0, 1, 0]}]}
+      checks:
+        - physics: {object: bal}
+      """
   #expect(
     errorText(yaml)
       == "s.yaml:7:23: check 'physics' names object 'bal', which is not in world.objects (did you mean 'ball'?)"
@@ -329,7 +342,9 @@ func errorText(_ yaml: String, file: String = "s.yaml") -> String? {
 }
 
 @Test func unreadableFileNamesThePath() {
-  #expect(throws: ScenarioErrors([ScenarioError(file: "/nonexistent/x.yaml", message: "no such file")])) {
+  #expect(
+    throws: ScenarioErrors([ScenarioError(file: "/nonexistent/x.yaml", message: "no such file")])
+  ) {
     try ScenarioLoader.load(path: "/nonexistent/x.yaml")
   }
 }
