@@ -232,14 +232,17 @@ func documentKind(path: String, yaml: String) -> DocumentKind {
 }
 
 /// The `.yaml` and `.yml` files below `folder`, as paths starting with `folder`, sorted.
-/// Hidden files and folders are skipped, and so are `suites` folders unless asked for.
+/// Hidden files and folders are skipped, and so are suite files (in a folder named `suites`,
+/// `folder` itself included) unless asked for.
 func yamlFiles(under folder: String, includingSuites: Bool) -> [String] {
   guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+  let folderName = URL(fileURLWithPath: folder).lastPathComponent
   var paths: [String] = []
   while let relative = enumerator.nextObject() as? String {
     let parts = relative.split(separator: "/")
+    let folders = [Substring(folderName)] + parts.dropLast()
     guard isYAMLName(relative), !parts.contains(where: { $0.hasPrefix(".") }),
-      includingSuites || !parts.dropLast().contains("suites")
+      includingSuites || folders.last != "suites"
     else { continue }
     let path = joinPath(folder, relative)
     if !isFolder(path) { paths.append(path) }

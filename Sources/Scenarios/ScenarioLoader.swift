@@ -87,7 +87,7 @@ public enum ScenarioLoader {
     guard let scenario, let root else {
       // Every path that yields nil reports first; this keeps the contract if one ever does not.
       throw ScenarioErrors([
-        ScenarioError(file: file, line: 1, column: 1, message: "not a scenario")
+        ScenarioError(file: file, line: 1, column: 1, message: "could not be read as a scenario")
       ])
     }
     return (scenario, SourcePlace(root.mapping?["id"]?.mark))
@@ -132,8 +132,15 @@ private struct ScenarioReader {
   }
 
   func scenario(_ root: Node) -> Scenario? {
-    guard let fields = Fields(root: root, expected: ScenarioLoader.expectedRoot, diagnostics)
+    guard let fields = Fields(root, expected: ScenarioLoader.expectedRoot, context: "", diagnostics)
     else { return nil }
+    if fields["scenarios"] != nil, fields["world"] == nil {
+      // One clear sentence instead of an unknown 'scenarios' and four missing keys.
+      diagnostics.report(
+        "this is a suite file (it lists 'scenarios'), not a scenario; load it as a suite",
+        at: root.mark)
+      return nil
+    }
     fields.rejectUnknownKeys(allowed: ["id", "prompt", "clip", "camera", "world", "checks"])
     let id = fields.required("id").flatMap(self.identifier)
     let prompt = fields.required("prompt").flatMap { diagnostics.string($0, for: "prompt") }
@@ -159,9 +166,7 @@ private struct ScenarioReader {
   }
 
   func clip(_ node: Node) -> ClipSpec? {
-    guard let fields = Fields(node, for: "clip", context: " in 'clip'", diagnostics) else {
-      return nil
-    }
+    guard let fields = Fields(node, key: "clip", diagnostics) else { return nil }
     fields.rejectUnknownKeys(allowed: ["seconds", "fps", "width", "height"])
     let seconds = fields.required("seconds").flatMap {
       diagnostics.number(
@@ -184,9 +189,7 @@ private struct ScenarioReader {
   }
 
   func camera(_ node: Node) -> CameraSpec? {
-    guard let fields = Fields(node, for: "camera", context: " in 'camera'", diagnostics) else {
-      return nil
-    }
+    guard let fields = Fields(node, key: "camera", diagnostics) else { return nil }
     fields.rejectUnknownKeys(allowed: ["fov", "position", "look_at"])
     let fov = fields.required("fov").flatMap {
       diagnostics.number(
@@ -205,9 +208,7 @@ private struct ScenarioReader {
   }
 
   func world(_ node: Node) -> WorldSpec? {
-    guard let fields = Fields(node, for: "world", context: " in 'world'", diagnostics) else {
-      return nil
-    }
+    guard let fields = Fields(node, key: "world", diagnostics) else { return nil }
     fields.rejectUnknownKeys(allowed: ["gravity", "background", "floor", "objects"])
     let gravity = optional(fields["gravity"], default: 9.81) {
       diagnostics.number($0, for: "gravity", .nonNegative)
@@ -229,9 +230,7 @@ private struct ScenarioReader {
         "expected a mapping or 'none' for 'floor', found \(node.found)", at: node.mark)
       return nil
     }
-    guard let fields = Fields(node, for: "floor", context: " in 'floor'", diagnostics) else {
-      return nil
-    }
+    guard let fields = Fields(node, key: "floor", diagnostics) else { return nil }
     fields.rejectUnknownKeys(allowed: ["color", "restitution", "friction"])
     let fallback = ScenarioLoader.defaultFloor
     let color = optional(fields["color"], default: fallback.color) {
@@ -277,7 +276,8 @@ private struct ScenarioReader {
   func object(_ node: Node, number: Int, firstUse: inout [String: Int]) -> ObjectSpec? {
     guard
       var fields = Fields(
-        node, for: "objects", context: " in object #\(number)", diagnostics)
+        node, expected: "a mapping for object #\(number)", context: " in object #\(number)",
+        diagnostics)
     else { return nil }
     let nameNode = fields.required("name")
     let name = nameNode.flatMap { diagnostics.string($0, for: "name") }
@@ -421,7 +421,10 @@ private struct ScenarioReader {
     }
     var object: String?
     if let options {
-      guard let fields = Fields(options, for: name, context: " in check '\(name)'", diagnostics)
+      guard
+        let fields = Fields(
+          options, expected: "options such as {object: cup} for check '\(name)'",
+          context: " in check '\(name)'", diagnostics)
       else { return nil }
       fields.rejectUnknownKeys(allowed: ["object"])
       if let objectNode = fields["object"] {

@@ -39,6 +39,20 @@ public struct Suite: Sendable, Hashable {
     self.places = []
   }
 
+  /// Suites are equal when they say the same; where their entries are written does not count.
+  public static func == (lhs: Suite, rhs: Suite) -> Bool {
+    (lhs.name, lhs.description, lhs.scenarios, lhs.seeds, lhs.file)
+      == (rhs.name, rhs.description, rhs.scenarios, rhs.seeds, rhs.file)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(name)
+    hasher.combine(description)
+    hasher.combine(scenarios)
+    hasher.combine(seeds)
+    hasher.combine(file)
+  }
+
   /// Whether a suite entry selects the scenario with `id`.
   public static func entry(_ entry: String, matches id: String) -> Bool {
     entry.hasSuffix("/") ? id.hasPrefix(entry) : id == entry
@@ -72,7 +86,9 @@ public enum SuiteLoader {
     }
     try diagnostics.throwIfAny()
     guard let suite else {
-      throw ScenarioErrors([ScenarioError(file: file, line: 1, column: 1, message: "not a suite")])
+      throw ScenarioErrors([
+        ScenarioError(file: file, line: 1, column: 1, message: "could not be read as a suite")
+      ])
     }
     return suite
   }
@@ -80,7 +96,9 @@ public enum SuiteLoader {
   static let expectedRoot = "a mapping with keys 'name' and 'scenarios'"
 
   private static func read(_ root: Node, file: String, _ diagnostics: Diagnostics) -> Suite? {
-    guard let fields = Fields(root: root, expected: expectedRoot, diagnostics) else { return nil }
+    guard let fields = Fields(root, expected: expectedRoot, context: "", diagnostics) else {
+      return nil
+    }
     fields.rejectUnknownKeys(allowed: ["name", "description", "scenarios", "seeds"])
     let name = fields.required("name").flatMap { diagnostics.string($0, for: "name") }
     let description: String?? = optional(fields["description"], default: nil) {

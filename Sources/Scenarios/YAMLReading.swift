@@ -65,8 +65,10 @@ func composeRoot(yaml: String, expected: String, _ diagnostics: Diagnostics) -> 
 private func describe(_ error: YamlError, in yaml: String) -> ((line: Int, column: Int), String) {
   func withContext(_ problem: String, _ context: YamlError.Context?) -> String {
     guard let context else { return "invalid YAML: \(problem)" }
-    return "invalid YAML: \(problem) (\(context.text) at line \(context.mark.line), "
-      + "column \(context.mark.column))"
+    // libyaml's context names the construct being read and where it began; its problem may
+    // continue the context ("expected a single document" ... "but found another document").
+    return "invalid YAML: \(context.text) at line \(context.mark.line), "
+      + "column \(context.mark.column): \(problem)"
   }
   switch error {
   case .scanner(let context, let problem, let mark, _),
@@ -135,22 +137,19 @@ struct Fields {
   let diagnostics: Diagnostics
   private let pairs: [(key: String, keyNode: Node, value: Node)]
 
-  /// Reads `node` as a mapping; reports and returns nil when it is something else.
-  init?(_ node: Node, for name: String, context: String, _ diagnostics: Diagnostics) {
+  /// Reads `node` as a mapping; when it is something else, reports "expected `expected`,
+  /// found ..." and returns nil.
+  init?(_ node: Node, expected: String, context: String, _ diagnostics: Diagnostics) {
     guard let mapping = node.mapping else {
-      diagnostics.report("expected a mapping for '\(name)', found \(node.found)", at: node.mark)
+      diagnostics.report("expected \(expected), found \(node.found)", at: node.mark)
       return nil
     }
     self.init(mapping: mapping, node: node, context: context, diagnostics)
   }
 
-  /// Reads the top-level node of a file as a mapping.
-  init?(root node: Node, expected: String, _ diagnostics: Diagnostics) {
-    guard let mapping = node.mapping else {
-      diagnostics.report("expected \(expected), found \(node.found)", at: node.mark)
-      return nil
-    }
-    self.init(mapping: mapping, node: node, context: "", diagnostics)
+  /// Reads the mapping under `key`, naming it in messages about its keys.
+  init?(_ node: Node, key: String, _ diagnostics: Diagnostics) {
+    self.init(node, expected: "a mapping for '\(key)'", context: " in '\(key)'", diagnostics)
   }
 
   private init(mapping: Node.Mapping, node: Node, context: String, _ diagnostics: Diagnostics) {
@@ -190,7 +189,10 @@ struct Fields {
   /// the advice given instead of a spelling suggestion.
   func rejectUnknownKeys(allowed: [String], misplaced: [String: String] = [:]) {
     for (key, keyNode, _) in pairs where !allowed.contains(key) {
-      if let advice = misplaced[key] {
+      if key == "<<" {
+        diagnostics.report(
+          "merge keys ('<<') are not supported\(context); write the keys out", at: keyNode.mark)
+      } else if let advice = misplaced[key] {
         diagnostics.report(advice, at: keyNode.mark)
       } else {
         let hint = suggestion(for: key, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""

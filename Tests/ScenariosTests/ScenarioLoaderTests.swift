@@ -321,7 +321,7 @@ func thrownText(_ body: () throws -> Void) -> String? {
   // libyaml notices the unclosed list only at the next key; the context points at its start.
   #expect(
     errorText(yaml)
-      == "s.yaml:3:5: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 9)"
+      == "s.yaml:3:5: invalid YAML: while parsing a flow sequence at line 2, column 9: did not find expected ',' or ']'"
   )
 }
 
@@ -355,4 +355,11 @@ func thrownText(_ body: () throws -> Void) -> String? {
   #expect(suggestion(for: "colour", among: ["color", "shape"]) == "color")
   #expect(suggestion(for: "author", among: ["id", "prompt", "clip"]) == nil)
   #expect(editDistance("kitten", "sitting") == 3)
+}
+
+@Test func suiteFileReadAsAScenarioSaysSoInOneError() {
+  #expect(
+    errorText("name: default\nscenarios: [falling-cups/]\n")
+      == "s.yaml:1:1: this is a suite file (it lists 'scenarios'), not a scenario; load it as a suite"
+  )
 }
