@@ -232,18 +232,12 @@ private struct ScenarioReader {
     }
     guard let fields = Fields(node, key: "floor", diagnostics) else { return nil }
     fields.rejectUnknownKeys(allowed: ["color", "restitution", "friction"])
-    let fallback = ScenarioLoader.defaultFloor
-    let color = optional(fields["color"], default: fallback.color) {
+    let color = optional(fields["color"], default: ScenarioLoader.defaultFloor.color) {
       diagnostics.color($0, for: "color")
     }
-    let restitution = optional(fields["restitution"], default: fallback.restitution) {
-      diagnostics.number($0, for: "restitution", .unit)
-    }
-    let friction = optional(fields["friction"], default: fallback.friction) {
-      diagnostics.number($0, for: "friction", .nonNegative)
-    }
-    guard let color, let restitution, let friction else { return nil }
-    return FloorSpec(color: color, restitution: restitution, friction: friction)
+    let surface = surface(fields)
+    guard let color, let surface else { return nil }
+    return FloorSpec(color: color, restitution: surface.restitution, friction: surface.friction)
   }
 
   func objects(_ node: Node) -> [ObjectSpec]? {
@@ -327,18 +321,25 @@ private struct ScenarioReader {
     let isStatic = optional(fields["static"], default: false) {
       diagnostics.bool($0, for: "static")
     }
+    let surface = surface(fields)
+    guard let name, let shape, let color, let position, let velocity, let isStatic, let surface
+    else { return nil }
+    return ObjectSpec(
+      name: name, shape: shape, color: color, position: position, velocity: velocity,
+      isStatic: isStatic, restitution: surface.restitution, friction: surface.friction)
+  }
+
+  /// The optional `restitution` (0...1, default 0.3) and `friction` (>= 0, default 0.5) that
+  /// objects and the floor share.
+  func surface(_ fields: Fields) -> (restitution: Double, friction: Double)? {
     let restitution = optional(fields["restitution"], default: 0.3) {
       diagnostics.number($0, for: "restitution", .unit)
     }
     let friction = optional(fields["friction"], default: 0.5) {
       diagnostics.number($0, for: "friction", .nonNegative)
     }
-    guard let name, let shape, let color, let position, let velocity, let isStatic,
-      let restitution, let friction
-    else { return nil }
-    return ObjectSpec(
-      name: name, shape: shape, color: color, position: position, velocity: velocity,
-      isStatic: isStatic, restitution: restitution, friction: friction)
+    guard let restitution, let friction else { return nil }
+    return (restitution, friction)
   }
 
   func shape(_ kind: String, _ fields: Fields) -> Shape? {

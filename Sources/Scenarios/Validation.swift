@@ -1,8 +1,9 @@
 // `plumb scenarios validate`: check files without running anything, one verdict per file.
 import Foundation
 
-/// The verdict on one file.
-public struct FileValidation: Sendable, Hashable {
+/// The verdict on one file. Its description is `OK PATH` for a valid file, otherwise one
+/// error per line.
+public struct FileValidation: Sendable, Hashable, CustomStringConvertible {
   /// The file as found: given directly, or below a folder that was given.
   public var path: String
   /// Empty when the file is valid.
@@ -14,6 +15,10 @@ public struct FileValidation: Sendable, Hashable {
   }
 
   public var isValid: Bool { errors.isEmpty }
+
+  public var description: String {
+    isValid ? "OK \(path)" : ScenarioErrors(errors).description
+  }
 }
 
 /// Checks scenario and suite files.

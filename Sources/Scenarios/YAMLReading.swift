@@ -110,7 +110,9 @@ extension Node {
     switch self {
     case .scalar(let scalar):
       if tagName == .null { return "nothing" }
-      return "'\(scalar.string)'"
+      // A prompt pasted in the wrong place should not flood the message.
+      let text = scalar.string.count > 40 ? scalar.string.prefix(37) + "..." : scalar.string
+      return "'\(text.replacingOccurrences(of: "\n", with: " "))'"
     case .mapping: return "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"
@@ -128,7 +130,8 @@ extension Node {
 
 // MARK: Mappings
 
-/// A mapping being read: remembers which keys were asked for, so that the rest can be reported
+/// A mapping being read, with the phrase that places it in messages (" in 'clip'"), its
+/// required keys reported at the mapping when absent, and keys outside an allowed list reported
 /// as unknown, with a suggestion when one is close.
 struct Fields {
   let node: Node

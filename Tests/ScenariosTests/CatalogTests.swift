@@ -204,6 +204,7 @@ let sampleTree = [
   try withFolder(["a.yaml": scenarioYAML(id: "x/y"), "b.yaml": scenarioYAML(id: "x/y")]) { root in
     let results = ScenarioValidator.validate(paths: [root + "/a.yaml", root + "/b.yaml"])
     #expect(results.map(\.isValid) == [true, false])
+    #expect(results.first?.description == "OK \(root)/a.yaml")
     #expect(
       results.last?.errors.map(\.description) == [
         "\(root)/b.yaml:1:5: scenario id 'x/y' is already used by \(root)/a.yaml:1:5"
