@@ -391,9 +391,10 @@ func optional<T>(_ node: Node?, default fallback: T, _ read: (Node) -> T?) -> T?
 // MARK: Suggestions
 
 /// The candidate closest to `word` by edit distance, when it is close enough to be a typo:
-/// at most one edit per three letters (and at least one), adjacent swaps counting as one edit.
+/// one edit per three letters, at least one and at most three (long ids share prefixes, and
+/// 'falling-cups/fall' is no typo of 'falling-cups/drop'); adjacent swaps count as one edit.
 func suggestion(for word: String, among candidates: [String]) -> String? {
-  let limit = max(1, word.count / 3)
+  let limit = min(3, max(1, word.count / 3))
   var best: (candidate: String, distance: Int)?
   for candidate in candidates {
     let distance = editDistance(word.lowercased(), candidate.lowercased())

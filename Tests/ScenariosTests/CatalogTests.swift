@@ -211,3 +211,19 @@ let sampleTree = [
       ])
   }
 }
+
+@Test func suiteValidatedAloneIsCheckedAgainstTheFolderHoldingIt() throws {
+  var tree = sampleTree
+  tree["suites/bad.yaml"] =
+    "name: bad\nscenarios: [occlusion/, falling-cups/drop, falling-cups/fall]\n"
+  try withFolder(tree) { root in
+    let results = ScenarioValidator.validate(paths: [
+      root + "/suites/default.yaml", root + "/suites/bad.yaml",
+    ])
+    #expect(
+      results.map(\.description) == [
+        "OK \(root)/suites/default.yaml",
+        "\(root)/suites/bad.yaml:2:44: suite entry 'falling-cups/fall' matches no scenario",
+      ])
+  }
+}

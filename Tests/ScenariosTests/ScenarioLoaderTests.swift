@@ -354,6 +354,7 @@ func thrownText(_ body: () throws -> Void) -> String? {
   #expect(suggestion(for: "fsp", among: ["fps", "width"]) == "fps")
   #expect(suggestion(for: "colour", among: ["color", "shape"]) == "color")
   #expect(suggestion(for: "author", among: ["id", "prompt", "clip"]) == nil)
+  #expect(suggestion(for: "falling-cups/fall", among: ["falling-cups/drop"]) == nil)
   #expect(editDistance("kitten", "sitting") == 3)
 }
 
