@@ -1,4 +1,5 @@
 import ArgumentParser
+import Runs
 
 /// The `plumb` command: the root of every subcommand.
 public struct Plumb: AsyncParsableCommand {

@@ -6,60 +6,7 @@ import Yams
 
 /// Reads scenario files.
 ///
-/// # Scenario file format
-///
-/// A scenario is one YAML mapping. Keys not listed here are errors (with a suggestion when the
-/// key looks like a typo), so a misspelt optional key never silently falls back to its default.
-///
-/// ```yaml
-/// id: falling-cups/drop-1m          # required: folder/name; lowercase letters, digits, '-', '/'
-/// prompt: "A red cup falls ..."    # required, non-empty
-/// clip:                             # required
-///   seconds: 2.0                    # required number, 0 < seconds <= 600
-///   fps: 30                         # required number, 0 < fps <= 1000
-///   width: 512                      # required integer, 16...8192
-///   height: 512                     # required integer, 16...8192
-/// camera:                           # required
-///   fov: 40                         # required, vertical field of view in degrees, 1 < fov < 179
-///   position: [0, 0.6, 3.0]         # required, metres
-///   look_at: [0, 0.6, 0]            # required, metres, must differ from position
-/// world:                            # required
-///   gravity: 9.81                   # optional number >= 0 (m/s², pulling along -y); default 9.81
-///   background: "#bcd4e6"           # optional colour; default #bcd4e6 (light grey-blue)
-///   floor:                          # optional; default: a grey floor with restitution 0.3 and
-///     color: "#7a7a7a"              #   friction 0.5. `floor: none` means no floor.
-///     restitution: 0.3              # optional, 0...1, default 0.3
-///     friction: 0.5                 # optional, >= 0, default 0.5
-///   objects:                        # required, at least one
-///     - name: cup                   # required, unique within the scenario
-///       shape: cup                  # required: box | sphere | cylinder | cup
-///       radius: 0.04                # sphere, cylinder, cup: required, > 0
-///       height: 0.10                # cylinder, cup: required, > 0
-///       size: [0.2, 0.1, 0.3]       # box only: required width, height, depth, each > 0
-///       wall: 0.006                 # cup only: optional, default 0.006, < radius and < height
-///       color: "#d02020"            # required colour
-///       position: [0, 1.05, 0]      # required: centre of the bounding box at t = 0, metres
-///       velocity: [0, 0, 0]         # optional, m/s, default [0, 0, 0]
-///       static: false               # optional, default false; static objects never move
-///       restitution: 0.3            # optional, 0...1, default 0.3
-///       friction: 0.5               # optional, >= 0, default 0.5
-/// checks:                           # optional, default none
-///   - physics                       # a check name, or
-///   - physics: {object: cup}        # a one-key mapping with options
-/// ```
-///
-/// - A colour is `"#rrggbb"` (quoted: `#` starts a YAML comment), `[r, g, b]` with each channel in
-///   0...1, or one of the names red, green, blue, yellow, orange, purple, cyan, magenta, white,
-///   black, grey (also spelt gray).
-/// - Numbers are YAML integers or floats; quoted numbers (`"30"`) are text, not numbers. Integer
-///   keys accept `512.0` but not `512.5`.
-/// - Vectors are `[x, y, z]` in metres; the world is right-handed with y up and the floor at y = 0.
-/// - Check names are the raw values of `CheckSpec.Kind` (today: `physics`). The only option is
-///   `object`, which must name an object in `world.objects`; without it a check is about the
-///   first object that is not static.
-///
-/// Errors read `FILE:LINE:COLUMN: MESSAGE`; a missing key is reported at the mapping that should
-/// hold it. Every problem in the file is reported at once, as `ScenarioErrors`.
+/// The format is documented for users in docs/scenario-format.md; keep the two in step.
 public enum ScenarioLoader {
   /// Loads and validates the scenario in `path`.
   ///
