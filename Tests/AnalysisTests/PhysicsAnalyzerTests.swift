@@ -1,0 +1,69 @@
+import Analysis
+import Media
+import Scenarios
+import Testing
+
+@Suite struct PhysicsAnalyzerOnSyntheticFalls {
+  /// 2%: the brief's bar. The box is 9.4 px wide at 256×256, so this asks the scale for about
+  /// 0.2 px of width, which only sub-pixel edges give.
+  @Test(arguments: [9.81, 4.0])
+  func recoversGravityWithinTwoPercent(g: Double) throws {
+    let fall = SyntheticFall(gravity: g)
+    let result = try PhysicsAnalyzer().analyze(
+      fall.clip(), scenario: fall.scenario(), check: CheckSpec(kind: .physics))
+    let measured = try #require(result.measurement("gravity")?.value)
+    let error = abs(measured - g) / g
+    print("synthetic g \(g): measured \(measured) ± \(result.measurement("gravity_uncertainty")?.value ?? -1), error \(error * 100)%, scale \(result.measurement("pixels_per_metre")?.value ?? -1) vs \(fall.pixelsPerMetre), residual \(result.measurement("fit_residual")?.value ?? -1)")
+    #expect(error < 0.02, "g = \(measured) m/s² for \(g) m/s² (\(error * 100)% off)")
+    let scale = try #require(result.measurement("pixels_per_metre")?.value)
+    #expect(abs(scale - fall.pixelsPerMetre) / fall.pixelsPerMetre < 0.02, "scale \(scale) vs \(fall.pixelsPerMetre)")
+    #expect(result.passed, "\(result.findings)")
+    let uncertainty = try #require(result.measurement("gravity_uncertainty")?.value)
+    #expect(uncertainty > 0 && uncertainty < 0.02 * g)
+  }
+
+  /// The box touches the floor between two frames; the impact frame is the first one after.
+  /// One frame either way: a frame caught just after contact may still look like free fall.
+  @Test func findsImpactAndRest() throws {
+    let fall = SyntheticFall()
+    let result = try PhysicsAnalyzer().analyze(
+      fall.clip(), scenario: fall.scenario(), check: CheckSpec(kind: .physics))
+    let impact = try #require(result.measurement("impact_frame")?.value)
+    let truth = (fall.impactTime * fall.fps).rounded(.up)
+    #expect(abs(impact - truth) <= 1, "impact frame \(impact), contact at frame \(fall.impactTime * fall.fps)")
+    #expect(result.measurement("at_rest")?.value == 1)
+    #expect(result.measurement("fit_residual")?.value ?? 99 < 0.2)
+    #expect(result.evidence.series.count == 2)
+    #expect(result.evidence.frames.first == 0)
+  }
+
+  @Test func wrongGravityIsAViolationNamingBothValues() throws {
+    let fall = SyntheticFall(gravity: 4.0)
+    let result = try PhysicsAnalyzer().analyze(
+      fall.clip(), scenario: fall.scenario(gravity: 9.81), check: CheckSpec(kind: .physics))
+    let g = try #require(result.measurement("gravity")?.value)
+    #expect(!result.passed)
+    let violation = try #require(result.findings.first { $0.severity == .violation })
+    #expect(violation.message.contains("falls at \(String(format: "%.2f", g)) m/s²"), "\(violation.message)")
+    #expect(violation.message.contains("9.81 m/s²"), "\(violation.message)")
+    let score = try #require(result.measurement("gravity")?.score)
+    #expect(score < 0.01)
+  }
+
+  /// A scenario asking for a green box in a clip of a red one: nothing to measure, and it says so.
+  @Test func objectNeverFoundGivesNilMeasurementsAndAFinding() throws {
+    let fall = SyntheticFall(seconds: 0.5)
+    let result = try PhysicsAnalyzer().analyze(
+      fall.clip(), scenario: fall.scenario(color: SceneColor(red: 0.1, green: 0.7, blue: 0.2)),
+      check: CheckSpec(kind: .physics))
+    #expect(result.measurements.count == 6)
+    #expect(result.measurements.allSatisfy { $0.value == nil })
+    #expect(result.findings.map(\.message) == ["the box could not be found in any frame"])
+  }
+}
+
+@Suite struct AnalyzerRegistry {
+  @Test func physicsChecksGetThePhysicsAnalyzer() {
+    #expect(Analyzers.make(for: .physics).name == "physics")
+  }
+}
