@@ -5,10 +5,11 @@ import Testing
 
 @Suite struct PhysicsAnalyzerOnSyntheticFalls {
   /// 2%: the brief's bar. The box is 9.4 px wide at 256×256, so this asks the scale for about
-  /// 0.2 px of width, which only sub-pixel edges give.
+  /// 0.2 px of width, which only sub-pixel edges give; ±3 levels of sensor noise on every
+  /// channel is what a clean camera or a lossless generator leaves.
   @Test(arguments: [9.81, 4.0])
   func recoversGravityWithinTwoPercent(g: Double) throws {
-    let fall = SyntheticFall(gravity: g)
+    let fall = SyntheticFall(gravity: g, noise: 3)
     let result = try PhysicsAnalyzer().analyze(
       fall.clip(), scenario: fall.scenario(), check: CheckSpec(kind: .physics))
     let measured = try #require(result.measurement("gravity")?.value)
@@ -59,6 +60,40 @@ import Testing
     #expect(result.measurements.count == 6)
     #expect(result.measurements.allSatisfy { $0.value == nil })
     #expect(result.findings.map(\.message) == ["the box could not be found in any frame"])
+  }
+}
+
+@Suite struct PhysicsAnalyzerOnBrokenClips {
+  /// Frames 3–9 blanked to the first frame's background: the gap is named in frame numbers, and
+  /// the fit stops at the gap, leaving three frames, too few for g.
+  @Test func namesTheFramesWhereTheObjectIsMissing() throws {
+    let fall = SyntheticFall(seconds: 0.5)
+    var clip = fall.clip()
+    let blank = RGBImage(width: fall.width, height: fall.height, fill: RGB(230, 235, 240))
+    for k in 3...9 { clip.frames[k] = blank }
+    let result = try PhysicsAnalyzer().analyze(clip, scenario: fall.scenario(), check: CheckSpec(kind: .physics))
+    #expect(result.findings.map(\.message).contains("the box could not be found in frames 3–9"))
+    #expect(result.measurement("gravity")?.value == nil)
+    #expect(result.findings.contains { $0.message.contains("only 3 frames") })
+  }
+
+  /// A clip that ends mid-fall: g is still measured, but the box never comes to rest.
+  @Test func fallThatNeverEndsIsNotAtRest() throws {
+    let fall = SyntheticFall(seconds: 0.4)
+    let result = try PhysicsAnalyzer().analyze(fall.clip(), scenario: fall.scenario(), check: CheckSpec(kind: .physics))
+    #expect(result.measurement("at_rest")?.value == 0)
+    #expect(result.measurement("impact_frame")?.value == nil)
+    #expect(result.findings.contains { $0.message.hasPrefix("the box never comes to rest") })
+    let g = try #require(result.measurement("gravity")?.value)
+    #expect(abs(g - 9.81) / 9.81 < 0.02)
+  }
+
+  /// No frames at all, or a zero frame rate: a finding, every value nil, nothing thrown.
+  @Test func emptyClipGivesAFindingNotACrash() throws {
+    let fall = SyntheticFall()
+    let result = try PhysicsAnalyzer().analyze(Clip(frames: [], fps: 30), scenario: fall.scenario(), check: CheckSpec(kind: .physics))
+    #expect(result.measurements.allSatisfy { $0.value == nil })
+    #expect(result.findings.map(\.message) == ["the clip has no frames to measure"])
   }
 }
 

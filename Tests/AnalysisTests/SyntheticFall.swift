@@ -24,6 +24,8 @@ struct SyntheticFall {
   var objectColor = SceneColor(red: 0.8, green: 0.15, blue: 0.1)
   var background = SceneColor(red: 0.8, green: 0.85, blue: 0.9)
   var floorColor = SceneColor(red: 0.55, green: 0.4, blue: 0.25)
+  /// Sensor noise: each channel of each pixel moves by up to this many levels, from a fixed seed.
+  var noise = 0
 
   /// Focal length in pixels for the vertical field of view.
   var focal: Double { Double(height) / 2 / tan(fieldOfViewDegrees * .pi / 360) }
@@ -81,6 +83,14 @@ struct SyntheticFall {
             let i = (y * width + x) * 3
             let under = [base[i], base[i + 1], base[i + 2]].map { decode(Double($0) / 255) }
             px.replaceSubrange(i..<i + 3, with: encode(mix(obj.map { $0 * shade }, under, cover)))
+          }
+        }
+        if noise > 0 {
+          var state = UInt64(k + 1) &* 0x9E37_79B9_7F4A_7C15
+          for i in px.indices {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let offset = Int(state >> 33) % (2 * noise + 1) - noise
+            px[i] = UInt8((Int(px[i]) + offset).clamped(0, 255))
           }
         }
         return RGBImage(width: width, height: height, pixels: px)
