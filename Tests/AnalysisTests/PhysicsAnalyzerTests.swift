@@ -14,7 +14,6 @@ import Testing
       fall.clip(), scenario: fall.scenario(), check: CheckSpec(kind: .physics))
     let measured = try #require(result.measurement("gravity")?.value)
     let error = abs(measured - g) / g
-    print("synthetic g \(g): measured \(measured) ± \(result.measurement("gravity_uncertainty")?.value ?? -1), error \(error * 100)%, scale \(result.measurement("pixels_per_metre")?.value ?? -1) vs \(fall.pixelsPerMetre), residual \(result.measurement("fit_residual")?.value ?? -1)")
     #expect(error < 0.02, "g = \(measured) m/s² for \(g) m/s² (\(error * 100)% off)")
     let scale = try #require(result.measurement("pixels_per_metre")?.value)
     #expect(abs(scale - fall.pixelsPerMetre) / fall.pixelsPerMetre < 0.02, "scale \(scale) vs \(fall.pixelsPerMetre)")
