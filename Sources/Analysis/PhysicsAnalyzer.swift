@@ -36,13 +36,18 @@ public struct PhysicsAnalyzer: Analyzer {
     }
     let noun = "the \(object.name)"
     let signature = ColorSignature(object.color)
-    guard signature.isTrackable, !clip.frames.isEmpty, clip.fps > 0 else {
-      report.findings.append(
-        Finding(
-          severity: .warning,
-          message: clip.frames.isEmpty || clip.fps <= 0
-            ? "the clip has no frames to measure"
-            : "\(noun)'s colour is too grey to find it by colour; nothing measured"))
+    let unmeasurable: String? =
+      if clip.frames.isEmpty || !(clip.fps > 0) {
+        "the clip has no frames to measure"
+      } else if !signature.isTrackable {
+        "\(noun)'s colour is too grey to find it by colour; nothing measured"
+      } else if !(object.shape.width > 0) {
+        "\(noun) has no width in the scenario to take the scale from; nothing measured"
+      } else {
+        nil
+      }
+    if let unmeasurable {
+      report.findings.append(Finding(severity: .warning, message: unmeasurable))
       return report.result(analyzer: name, subject: object.name)
     }
 

@@ -50,6 +50,21 @@ import Testing
     #expect(score < 0.01)
   }
 
+  /// A bigger patch of the same red appears in a corner from frame 5 on: the track stays with
+  /// the region nearest the box's last position, so the fall runs on to its true impact
+  /// (the first frame after contact, as without the patch) and g is unaffected (same 2% bar).
+  @Test func sameColouredDistractorDoesNotCaptureTheTrack() throws {
+    let fall = SyntheticFall()
+    var clip = fall.clip()
+    for k in 5..<clip.frames.count {
+      for y in 10..<40 { for x in 10..<40 { clip.frames[k][x, y] = RGB(204, 38, 26) } }
+    }
+    let result = try PhysicsAnalyzer().analyze(clip, scenario: fall.scenario(), check: CheckSpec(kind: .physics))
+    let g = try #require(result.measurement("gravity")?.value)
+    #expect(abs(g - 9.81) / 9.81 < 0.02, "g = \(g)")
+    #expect(result.measurement("impact_frame")?.value == (fall.impactTime * fall.fps).rounded(.up))
+  }
+
   /// A scenario asking for a green box in a clip of a red one: nothing to measure, and it says so.
   @Test func objectNeverFoundGivesNilMeasurementsAndAFinding() throws {
     let fall = SyntheticFall(seconds: 0.5)
