@@ -31,7 +31,8 @@ public struct PhysicsAnalyzer: Analyzer {
       report.findings.append(
         Finding(
           severity: .warning,
-          message: "the scenario names no object '\(check.object ?? "")' to judge; nothing measured"))
+          message: check.object.map { "the scenario has no object '\($0)' to judge; nothing measured" }
+            ?? "the scenario has no moving object to judge; nothing measured"))
       return report.result(analyzer: name, subject: check.object)
     }
     let noun = "the \(object.name)"
@@ -66,7 +67,8 @@ public struct PhysicsAnalyzer: Analyzer {
     // cylinder, sphere or upright box does not change with the vertical viewing angle.
     // Measured on the reference engine's cup (r 4 cm, h 10 cm, 3 m away, dropped from 1.3 m
     // past a camera at 0.65 m, 256 and 512 px): height ÷ 0.1 m overstated the scale by 2–18%
-    // depending on the frame; width ÷ 0.08 m understated it by 0.5% in every frame.
+    // depending on the frame; width ÷ 0.08 m understated it by 0.5% in every frame. The width
+    // is also untouched by motion blur, which smears a fast fall vertically.
     let widths = fallFrames.compactMap { track[$0]?.width }.filter { $0 > 0 }
     let scale = median(widths).map { $0 / object.shape.width }
     report.scale = scale

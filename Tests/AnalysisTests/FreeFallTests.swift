@@ -36,6 +36,20 @@ import Testing
     #expect(abs(fit.c - pxPerS2) < 1e-6)
   }
 
+  /// A hand lowers the object at 1.5 px a frame and lets go at frame 3: the frames before do
+  /// not fit free fall (frame 2 is 0.67 px off the curve, above the 0.3 px floor), so the fall
+  /// starts at frame 3, and c is exact.
+  @Test func framesStillInHandAreNotPartOfTheFall() throws {
+    let y: [Double?] = (0..<14).map { k in
+      let u = Double(k - 3)
+      return k <= 3 ? 100 + 1.5 * Double(k) : 104.5 + 1.5 * u + 600 * u * u / 900
+    }
+    let segment = try #require(FreeFallSegment(y: y, fps: 30))
+    #expect(segment.release == 3)
+    #expect(segment.impact == nil)
+    #expect(abs(try #require(segment.fit).c - 600) < 1e-6)
+  }
+
   /// A track with a hole stops the segment at the hole: nothing is fitted across it.
   @Test func segmentStopsWhereTheObjectIsLost() throws {
     var y: [Double?] = (0..<12).map { 100 + 600 * pow(Double($0) / 30, 2) }
