@@ -182,7 +182,7 @@ public struct Simulation: Sendable {
 
   private func fly(_ b: inout RigidBody, by h: Double) {
     let a = gravityVector
-    b.position += b.velocity * h + a * (h * h)
+    b.position += b.velocity * h + 0.5 * a * (h * h)
     b.velocity += a * h
     if b.angularVelocity != .zero {
       b.orientation = (Quaternion.spin(b.angularVelocity, h) * b.orientation).normalized
