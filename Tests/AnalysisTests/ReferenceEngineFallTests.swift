@@ -24,7 +24,7 @@ import Testing
       checks: [CheckSpec(kind: .physics)])
   }
 
-  /// 2% on g: the brief's bar for clean rendered video (measured: 0.9% at 9.81, 0.8% at 4.0,
+  /// 2% on g: the brief's bar for clean rendered video (measured: +0.7% at 9.81 and at 4.0,
   /// half of it from the scale). 1% on the scale: the engine's 3×3 supersampling puts each
   /// vertical edge of the cup up to 1/6 px off, which is 0.5% of its 9.4 px width here.
   /// The impact frame is the first after contact, which the drop height gives in closed form.
