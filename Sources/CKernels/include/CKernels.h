@@ -19,8 +19,169 @@ extern "C" {
 
 /* Rasterizer (raster.c): triangles into colour and depth buffers for the reference engine. */
 
+/* A supersampled render target: three planes of width×height samples, all caller-owned.
+ * color      linear-light RGB floats, 3 per sample; rows `color_stride` floats apart.
+ * inv_depth  1/Z of the nearest surface (Z along the camera's forward axis, metres);
+ *            0 means nothing drawn (infinitely far). Rows `depth_stride` floats apart.
+ * ids        object id of the nearest surface, 0 for background; rows `id_stride` apart.
+ * Sample (x, y) is centred at (x + 0.5, y + 0.5) in target coordinates. */
+typedef struct pk_raster_target {
+  int32_t width, height;
+  float *color;
+  ptrdiff_t color_stride;
+  float *inv_depth;
+  ptrdiff_t depth_stride;
+  uint16_t *ids;
+  ptrdiff_t id_stride;
+} pk_raster_target;
+
+/* Pinhole projection into target coordinates: u = fx·X/Z + cx, v = fy·Y/Z + cy, with camera
+ * axes x right, y down, z forward (OpenCV). Geometry with Z < near is clipped away. */
+typedef struct pk_raster_camera {
+  double fx, fy, cx, cy;
+  double near;
+} pk_raster_camera;
+
+/* How one mesh is shaded: Lambert with ambient, from one directional light.
+ * colour = albedo · (ambient + diffuse · max(0, n·light)), in linear light.
+ * light   unit vector towards the light, in the same frame as the mesh normals.
+ * cull_back  non-zero: skip triangles whose counter-clockwise front faces away from the camera. */
+typedef struct pk_raster_material {
+  float albedo[3];
+  float ambient, diffuse;
+  float light[3];
+  uint16_t id;
+  int32_t cull_back;
+} pk_raster_material;
+
+/* pk_raster_clear — fills the colour plane with `background` (linear RGB), inv_depth with 0
+ * and ids with 0. O(width·height), no allocation. */
+void pk_raster_clear(const pk_raster_target *target, const float background[3]);
+
+/* pk_transform_vertices — rigid transform of a mesh for drawing.
+ * positions, normals  `count` xyz float triples in the body frame.
+ * to_camera           row-major 3×4 [R|t] from body to camera coordinates.
+ * normal_rotation     row-major 3×3 rotation from body to the frame the light is given in.
+ * camera_positions    out: `count` xyz doubles in camera coordinates.
+ * out_normals         out: `count` xyz floats, rotated (length kept).
+ * All buffers caller-owned and not overlapping. O(count), no allocation. */
+void pk_transform_vertices(const float *restrict positions, const float *restrict normals,
+                           int32_t count, const double to_camera[12],
+                           const double normal_rotation[9],
+                           double *restrict camera_positions, float *restrict out_normals);
+
+/* pk_raster_triangles — z-buffered, perspective-correct rasterization of an indexed mesh.
+ * camera_positions  xyz doubles per vertex, camera coordinates (see pk_transform_vertices).
+ * normals           xyz floats per vertex; interpolated with perspective correction and
+ *                   renormalized per sample. Triangles whose three normals are equal are
+ *                   shaded once per triangle.
+ * indices           3 vertex indices per triangle, counter-clockwise seen from the front.
+ * A sample is covered when its centre is inside the triangle; edges shared by two triangles
+ * cover each sample exactly once (a tie rule on the edge direction). A covered sample nearer
+ * than the stored one (greater 1/Z) gets the shaded colour, 1/Z and material id.
+ * Triangles are clipped against Z = near. No allocation; deterministic for a given draw
+ * order. Cost O(triangles + covered bounding-box samples). */
+void pk_raster_triangles(const pk_raster_target *target, const pk_raster_camera *camera,
+                         const double *restrict camera_positions, const float *restrict normals,
+                         const uint32_t *restrict indices, int32_t triangle_count,
+                         const pk_raster_material *material);
+
+/* pk_srgb_encode_table — fills `table[0..size)` so that table[i] is the 8-bit sRGB code of
+ * linear value i/(size−1). With size 65536 the table is finer than any 8-bit step.
+ * O(size); call once and keep the table. */
+void pk_srgb_encode_table(uint8_t *table, int32_t size);
+
+/* pk_raster_resolve — downsamples a target by `factor` in each axis into output pixels.
+ * rgb      out: (width/factor)×(height/factor) pixels of 3 sRGB bytes, rows `rgb_stride`
+ *          bytes apart: the box-filtered mean of factor² linear samples, encoded with
+ *          `table` (pk_srgb_encode_table, `table_size` entries).
+ * ids      out (may be NULL): the id of sample (factor/2, factor/2) of each pixel, the
+ *          sample at the pixel centre when factor is odd. Rows `id_stride` apart.
+ * depth    out (may be NULL): Z in metres at that same sample, +infinity where nothing was
+ *          drawn. Rows `depth_stride` apart.
+ * O(width·height) of the target, no allocation. */
+void pk_raster_resolve(const pk_raster_target *target, int32_t factor, const uint8_t *table,
+                       int32_t table_size, uint8_t *restrict rgb, ptrdiff_t rgb_stride,
+                       uint16_t *restrict ids, ptrdiff_t id_stride, float *restrict depth,
+                       ptrdiff_t depth_stride);
+
 
 /* Image kernels (image.c): colour conversion, masks and moments for the analyzers. */
+
+/* pk_srgb8_to_lab — CIELAB (D65 white, L* 0…100) of every pixel of an 8-bit sRGB image.
+ *
+ * src    width×height pixels of 3 bytes (R, G, B), rows `src_stride` bytes apart.
+ * lab    caller-owned float buffer; pixel (x, y) gets L*, a*, b* at lab[y·lab_stride + 3x …],
+ *        so `lab_stride` counts floats and must be at least 3·width.
+ * Decoding goes through a 256-entry table built on the stack per call; one cube root per
+ * channel a pixel. No allocation; O(width·height). */
+void pk_srgb8_to_lab(const uint8_t *restrict src, int width, int height, ptrdiff_t src_stride,
+                     float *restrict lab, ptrdiff_t lab_stride);
+
+/* pk_lab_match_mask — marks the pixels whose colour is the reference colour under any
+ * brightness (Lambert shading), and returns how many it marked.
+ *
+ * Scaling linear RGB by s scales X, Y, Z by s, hence a* and b* by s^(1/3) and (L* + 16)
+ * by s^(1/3) too (above the dark linear segment of CIELAB). So two quantities do not change
+ * with shading: the hue direction of (a*, b*), and the saturation C* ÷ (L* + 16). A pixel
+ * matches when its chroma C* ≥ `min_chroma` (below that, hue is noise), the cosine of its
+ * hue angle to (`ref_a`, `ref_b`) is ≥ `min_cos`, and its saturation is within the factor
+ * `sat_ratio` (> 1) of `ref_saturation` either way.
+ * lab    as written by pk_srgb8_to_lab; `lab_stride` counts floats.
+ * mask   caller-owned bytes, 1 for a match and 0 otherwise, rows `mask_stride` bytes apart.
+ * No allocation; O(width·height). */
+size_t pk_lab_match_mask(const float *restrict lab, int width, int height, ptrdiff_t lab_stride,
+                         float ref_a, float ref_b, float ref_saturation, float min_chroma,
+                         float min_cos, float sat_ratio, uint8_t *restrict mask,
+                         ptrdiff_t mask_stride);
+
+/* pk_label_regions — 8-connected regions of a mask, numbered 1, 2, … in raster order of
+ * their first pixel; 0 stays background. Returns the number of regions, or −1 when
+ * `parent_capacity` is too small.
+ *
+ * mask     width×height bytes (non-zero = set), rows `mask_stride` bytes apart.
+ * labels   caller-owned int32 buffer, rows `label_stride` elements apart.
+ * parent   caller-owned int32 scratch for union-find; width·height/2 + 2 entries always
+ *          suffice.
+ * Two passes with path-halving union-find; no allocation; O(width·height). */
+int pk_label_regions(const uint8_t *restrict mask, int width, int height, ptrdiff_t mask_stride,
+                     int32_t *restrict labels, ptrdiff_t label_stride, int32_t *restrict parent,
+                     size_t parent_capacity);
+
+/* Area, first moments and bounding box of one labelled region. Coordinates are pixel
+ * centres: pixel (i, j) contributes (i + 0.5, j + 0.5); the box is inclusive pixel indices. */
+typedef struct pk_region_stats {
+  int64_t area;
+  double sum_x, sum_y;
+  int min_x, min_y, max_x, max_y;
+} pk_region_stats;
+
+/* pk_region_stats_compute — pk_region_stats for labels 1…count in one pass.
+ *
+ * labels   as written by pk_label_regions, rows `label_stride` elements apart.
+ * stats    caller-owned array of `count` entries; stats[k − 1] describes label k. Labels
+ *          outside 1…count are ignored. No allocation; O(width·height + count). */
+void pk_region_stats_compute(const int32_t *restrict labels, int width, int height,
+                             ptrdiff_t label_stride, int count, pk_region_stats *restrict stats);
+
+/* pk_line_coverage — sub-pixel extent of one labelled region along lines of an image.
+ *
+ * A "line" is a row or a column: the strides choose. Pixel k of line l is at
+ * src[l·src_line + k·src_step] (3 bytes, sRGB) and labels[l·label_line + k·label_step].
+ * For every line the first and last pixel carrying `label` bound a run; pixels inside it count
+ * as fully covered (holes such as highlights are ignored, so the region should be convex along
+ * the line). The two pixels either side of each end are partly covered: their coverage α is
+ * found by unmixing, in linear RGB, pixel ≈ x·object + (1 − α)·background, where `object` is
+ * the object's linear RGB at any brightness (x absorbs the shading) and the background is the
+ * pixel two steps beyond that end. Where object and background colours are too alike to unmix,
+ * the label decides (α = 1 on the label, else 0).
+ * lo, hi  caller-owned arrays of `lines` floats: edges of the run in pixel units along the line
+ *         (pixel k spans [k, k + 1)); both 0 on a line without the label.
+ * Returns the number of lines that hold the label. No allocation; O(lines·length). */
+int pk_line_coverage(const uint8_t *restrict src, ptrdiff_t src_step, ptrdiff_t src_line,
+                     const int32_t *restrict labels, ptrdiff_t label_step, ptrdiff_t label_line,
+                     int length, int lines, int32_t label, const float object_linear[3],
+                     float *restrict lo, float *restrict hi);
 
 
 #ifdef __cplusplus

@@ -1,0 +1,163 @@
+import CKernels
+import Foundation
+import Media
+import Scenarios
+
+/// How an object's colour looks under any brightness, for finding it by colour.
+///
+/// Lambert shading scales an object's linear RGB by a factor. In CIELAB that scales a* and b*
+/// by the factor's cube root and L* + 16 by the same, so the hue direction of (a*, b*) and the
+/// saturation C* ÷ (L* + 16) do not change, while L* and C* do. A match compares those two
+/// invariants (plus a floor on C*, below which hue is noise), so a cup in its own shadow is
+/// still the cup, and a brown floor is not a shaded red cup. CIELAB rather than plain rg
+/// chromaticity because its angles are perceptual: one tolerance means the same visible
+/// hue change for every colour, which matters for generated video whose tone curve is no
+/// pure scaling.
+public struct ColorSignature: Sendable, Hashable {
+  public let a: Double
+  public let b: Double
+  public let chroma: Double
+  public let saturation: Double
+  /// The colour in linear RGB, for unmixing edge pixels.
+  public let linear: [Float]
+
+  /// Hue tolerance: 30° either way.
+  public var minCos = 0.866
+  /// Saturation may differ by this factor either way (dark shading is noisier).
+  public var saturationRatio = 1.6
+  /// Chroma below this carries no reliable hue (8-bit noise and compression are a few units).
+  public var minChroma = 8.0
+
+  public init(_ color: SceneColor) {
+    let lab = Self.lab(color)
+    a = lab.a
+    b = lab.b
+    chroma = (lab.a * lab.a + lab.b * lab.b).squareRoot()
+    saturation = chroma / (lab.l + 16)
+    linear = [color.red, color.green, color.blue].map { Float(Self.decode($0)) }
+  }
+
+  /// True when the colour has enough chroma to be told from greys by hue at all.
+  public var isTrackable: Bool { chroma >= 2 * minChroma }
+
+  static func decode(_ c: Double) -> Double {
+    c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+  }
+
+  /// CIELAB of a colour through the same kernel the frames go through, so that the reference
+  /// and the pixels agree to the last bit of the conversion.
+  static func lab(_ color: SceneColor) -> (l: Double, a: Double, b: Double) {
+    let px = [color.red, color.green, color.blue].map { UInt8(($0 * 255).rounded().clamped(0, 255)) }
+    var out = [Float](repeating: 0, count: 3)
+    pk_srgb8_to_lab(px, 1, 1, 3, &out, 3)
+    return (Double(out[0]), Double(out[1]), Double(out[2]))
+  }
+}
+
+/// A connected region of matching pixels in one frame.
+public struct ColorRegion: Sendable, Hashable {
+  /// Label in the frame's label image, 1-based.
+  public let label: Int32
+  public let area: Int
+  /// Mean of the pixel centres (pixel (i, j) has centre (i + 0.5, j + 0.5), y down).
+  public let centroidX: Double
+  public let centroidY: Double
+  /// Inclusive pixel bounds.
+  public let minX: Int, minY: Int, maxX: Int, maxY: Int
+}
+
+/// The object as measured in one frame, to sub-pixel precision.
+public struct ObjectObservation: Sendable, Hashable {
+  public let frame: Int
+  /// Centre of the silhouette in pixels, y down.
+  public let x: Double
+  public let y: Double
+  /// Widest horizontal and tallest vertical extent of the silhouette, in pixels, with edge
+  /// pixels counted by their coverage.
+  public let width: Double
+  public let height: Double
+  /// Matching pixels in the region.
+  public let area: Int
+}
+
+/// The colour-matching regions of one frame, and sub-pixel measurement of any one of them.
+public struct ColorRegions: Sendable {
+  public let width: Int
+  public let height: Int
+  public let regions: [ColorRegion]
+  let labels: [Int32]
+
+  /// Finds the 8-connected regions of `image` whose colour matches `signature`.
+  public init(image: RGBImage, signature: ColorSignature) {
+    let w = image.width, h = image.height
+    var lab = [Float](repeating: 0, count: w * h * 3)
+    var mask = [UInt8](repeating: 0, count: w * h)
+    var labels = [Int32](repeating: 0, count: w * h)
+    var parent = [Int32](repeating: 0, count: w * h / 2 + 2)
+    pk_srgb8_to_lab(image.pixels, Int32(w), Int32(h), w * 3, &lab, w * 3)
+    pk_lab_match_mask(
+      lab, Int32(w), Int32(h), w * 3, Float(signature.a), Float(signature.b),
+      Float(signature.saturation), Float(signature.minChroma), Float(signature.minCos),
+      Float(signature.saturationRatio), &mask, w)
+    // w·h/2 + 2 parents always suffice (see the kernel), so the count is never negative.
+    let count = Int(pk_label_regions(mask, Int32(w), Int32(h), w, &labels, w, &parent, parent.count))
+    var stats = [pk_region_stats](repeating: pk_region_stats(), count: max(count, 0))
+    pk_region_stats_compute(labels, Int32(w), Int32(h), w, Int32(count), &stats)
+    self.width = w
+    self.height = h
+    self.labels = labels
+    self.regions = stats.enumerated().map { k, s in
+      ColorRegion(
+        label: Int32(k + 1), area: Int(s.area), centroidX: s.sum_x / Double(s.area),
+        centroidY: s.sum_y / Double(s.area), minX: Int(s.min_x), minY: Int(s.min_y),
+        maxX: Int(s.max_x), maxY: Int(s.max_y))
+    }
+  }
+
+  /// Sub-pixel centre and extents of `region`: per row and per column, the run between its
+  /// first and last pixel, with the partly covered pixels at each end counted by unmixing
+  /// them from the background next to them (see `pk_line_coverage`). The centre is the
+  /// length-weighted mean of the runs' midpoints, which for a region convex along rows and
+  /// columns is its area centroid.
+  public func observe(
+    _ region: ColorRegion, in image: RGBImage, signature: ColorSignature, frame: Int
+  ) -> ObjectObservation {
+    let rows = runs(image, signature, region.label, first: region.minY, count: region.maxY - region.minY + 1, alongRows: true)
+    let cols = runs(image, signature, region.label, first: region.minX, count: region.maxX - region.minX + 1, alongRows: false)
+    return ObjectObservation(
+      frame: frame, x: rows.centre, y: cols.centre, width: rows.longest, height: cols.longest,
+      area: region.area)
+  }
+
+  private func runs(
+    _ image: RGBImage, _ signature: ColorSignature, _ label: Int32, first: Int, count: Int,
+    alongRows: Bool
+  ) -> (centre: Double, longest: Double) {
+    var lo = [Float](repeating: 0, count: count)
+    var hi = [Float](repeating: 0, count: count)
+    // Rows: lines are rows `first…`, steps are pixels. Columns: the same with the strides
+    // swapped. The offsets stay inside the buffers because `first + count` is within the image.
+    let (step, line, length) = alongRows ? (1, width, width) : (width, 1, height)
+    image.pixels.withUnsafeBufferPointer { px in
+      labels.withUnsafeBufferPointer { lb in
+        signature.linear.withUnsafeBufferPointer { obj in
+          _ = pk_line_coverage(
+            px.baseAddress! + 3 * first * line, 3 * step, 3 * line, lb.baseAddress! + first * line,
+            step, line, Int32(length), Int32(count), label, obj.baseAddress!, &lo, &hi)
+        }
+      }
+    }
+    var total = 0.0, moment = 0.0, longest = 0.0
+    for k in 0..<count where hi[k] > lo[k] {
+      let len = Double(hi[k] - lo[k])
+      total += len
+      moment += len * Double(hi[k] + lo[k]) / 2
+      longest = max(longest, len)
+    }
+    return (total > 0 ? moment / total : 0, longest)
+  }
+}
+
+extension Comparable {
+  func clamped(_ lo: Self, _ hi: Self) -> Self { min(max(self, lo), hi) }
+}

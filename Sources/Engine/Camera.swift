@@ -1,0 +1,75 @@
+import Foundation
+import Scenarios
+
+/// A pinhole camera with square pixels, in OpenCV conventions. This is contract: analyzers and
+/// tests compare against it.
+///
+/// - Camera coordinates: x right, y down, z forward. World to camera: X_cam = R·X_world + t.
+/// - The camera looks from `CameraSpec.position` to `lookAt` with world +y as up. Looking
+///   straight along ±y, where that is undefined, world −z is taken as up instead.
+/// - Pixel coordinates have their origin at the top-left corner of the image; pixel (i, j)
+///   covers [i, i+1)×[j, j+1), so its centre is (i + 0.5, j + 0.5).
+/// - u = fx·X/Z + cx, v = fy·Y/Z + cy, fy = (height/2)/tan(fov/2) for the vertical field of
+///   view, fx = fy, cx = width/2, cy = height/2.
+public struct PinholeCamera: Sendable, Hashable {
+  public var width: Int
+  public var height: Int
+  public var fx: Double
+  public var fy: Double
+  public var cx: Double
+  public var cy: Double
+  /// World-to-camera rotation R.
+  public var rotation: Matrix3
+  /// World-to-camera translation t.
+  public var translation: Vector3
+
+  public init(spec: CameraSpec, width: Int, height: Int) throws {
+    let eye = Vec3(spec.position)
+    let toTarget = Vec3(spec.lookAt) - eye
+    guard toTarget.length > 0 else {
+      throw EngineError("camera position and lookAt are the same point \(spec.position)")
+    }
+    guard spec.fieldOfViewDegrees > 0 && spec.fieldOfViewDegrees < 180 else {
+      throw EngineError("camera field of view \(spec.fieldOfViewDegrees)° is outside (0, 180)")
+    }
+    let forward = toTarget.normalized
+    var right = forward.cross(Vec3(0, 1, 0))
+    if right.length < 1e-9 { right = forward.cross(Vec3(0, 0, -1)) }
+    right = right.normalized
+    let down = forward.cross(right)
+    self.width = width
+    self.height = height
+    fy = (Double(height) / 2) / tan(spec.fieldOfViewDegrees * .pi / 360)
+    fx = fy
+    cx = Double(width) / 2
+    cy = Double(height) / 2
+    rotation = Matrix3(rows: right.vector3, down.vector3, forward.vector3)
+    translation = (-(rotation * eye)).vector3
+  }
+
+  /// K = [[fx, 0, cx], [0, fy, cy], [0, 0, 1]].
+  public var intrinsics: Matrix3 {
+    Matrix3(rows: Vector3(fx, 0, cx), Vector3(0, fy, cy), Vector3(0, 0, 1))
+  }
+
+  /// The camera centre in world coordinates, −Rᵀ·t.
+  public var center: Vector3 { (-(rotation.transposed * Vec3(translation))).vector3 }
+
+  /// A world point in camera coordinates.
+  public func cameraPoint(_ world: Vector3) -> Vector3 {
+    (rotation * Vec3(world) + Vec3(translation)).vector3
+  }
+
+  /// Pixel coordinates of a world point, and its depth Z; nil for points not in front.
+  public func project(_ world: Vector3) -> (u: Double, v: Double, depth: Double)? {
+    let p = cameraPoint(world)
+    guard p.z > 0 else { return nil }
+    return (fx * p.x / p.z + cx, fy * p.y / p.z + cy, p.z)
+  }
+}
+
+/// A scenario the engine cannot render, with what was wrong.
+public struct EngineError: Error, CustomStringConvertible, Sendable {
+  public let description: String
+  init(_ description: String) { self.description = description }
+}
