@@ -16,3 +16,22 @@ public struct Plumb: AsyncParsableCommand {
 
   public init() {}
 }
+
+extension Plumb {
+  /// Parses the process's arguments and runs the chosen subcommand, exiting with its status.
+  ///
+  /// Spelt out rather than calling `main()`, because from another module's top-level code
+  /// Swift picks `ParsableCommand`'s synchronous `main()`, which refuses async subcommands.
+  public static func runFromCommandLine() async {
+    do {
+      var command = try await asyncParseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      exit(withError: error)
+    }
+  }
+}

@@ -1,3 +1,3 @@
 import PlumbCLI
 
-await Plumb.main()
+await Plumb.runFromCommandLine()
