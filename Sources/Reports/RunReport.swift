@@ -97,6 +97,10 @@ public enum RunReport {
     if let failure = sample.failure {
       html += "<p class=\"failure\">\(escapeHTML(failure))</p>\n"
     }
+    if !sample.skippedChecks.isEmpty {
+      let names = sample.skippedChecks.map(escapeHTML).joined(separator: ", ")
+      html += "<p class=\"meta\">Not judged: this version has no analyzer for \(names).</p>\n"
+    }
     if !sample.filmstrip.isEmpty {
       html += "<div class=\"filmstrip\">"
       for thumb in sample.filmstrip {

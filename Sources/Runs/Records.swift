@@ -33,6 +33,8 @@ public struct SampleRecord: Sendable, Hashable, Codable {
   public var width: Int
   public var height: Int
   public var results: [AnalysisResult]
+  /// Checks the scenario asks for that this version has no analyzer for.
+  public var skippedChecks: [String] = []
   public var filmstrip: [Thumbnail]
   public var generationSeconds: Double
   public var analysisSeconds: Double

@@ -17,13 +17,16 @@ public enum RunEvent: Sendable {
 /// the run goes on.
 public struct Runner: Sendable {
   public let generator: any Generator
-  public let analyzer: @Sendable (CheckSpec.Kind) -> any Analyzer
+  /// The analyzer for a kind of check; nil skips the check with a note in the sample.
+  public let analyzer: @Sendable (CheckSpec.Kind) -> (any Analyzer)?
   /// Frames kept for the report's filmstrip, spread evenly over the clip.
   public var filmstripLength = 8
   /// Long side of a filmstrip thumbnail, in pixels.
   public var thumbnailSize = 160
 
-  public init(generator: any Generator, analyzer: @escaping @Sendable (CheckSpec.Kind) -> any Analyzer) {
+  public init(
+    generator: any Generator, analyzer: @escaping @Sendable (CheckSpec.Kind) -> (any Analyzer)?
+  ) {
     self.generator = generator
     self.analyzer = analyzer
   }
@@ -74,8 +77,12 @@ public struct Runner: Sendable {
 
     let analysisStart = clock.now
     for check in scenario.checks {
+      guard let analyzer = analyzer(check.kind) else {
+        sample.skippedChecks.append(check.kind.rawValue)
+        continue
+      }
       do {
-        sample.results.append(try analyzer(check.kind).analyze(clip, scenario: scenario, check: check))
+        sample.results.append(try analyzer.analyze(clip, scenario: scenario, check: check))
       } catch {
         sample.failure = "analyzer '\(check.kind.rawValue)' failed on \(scenario.id) seed \(seed): \(error)"
         return sample

@@ -48,17 +48,71 @@ public struct ClipSpec: Sendable, Hashable, Codable {
   public var frameCount: Int { Int((seconds * fps).rounded()) }
 }
 
+/// How the camera moves over the clip. Every path runs at constant speed from the first
+/// frame to the last; `position` and `lookAt` of the camera give the start.
+public enum CameraPath: Sendable, Hashable, Codable {
+  /// Circles `center` at the camera's starting radius and height, turning `degrees` in all
+  /// (360 for a full orbit, less for an arc), always looking at `center`.
+  /// Positive degrees turn counter-clockwise seen from above.
+  case orbit(center: Vector3, degrees: Double)
+  /// Moves the camera in a straight line to `to`, still looking at `lookAt`.
+  case dolly(to: Vector3)
+  /// Stays in place and turns the view `degrees` about the vertical axis
+  /// (positive: counter-clockwise seen from above, i.e. to the left).
+  case pan(degrees: Double)
+}
+
 /// A pinhole camera placed in the world.
 public struct CameraSpec: Sendable, Hashable, Codable {
   /// Vertical field of view in degrees.
   public var fieldOfViewDegrees: Double
   public var position: Vector3
   public var lookAt: Vector3
+  /// nil for a camera on a tripod.
+  public var path: CameraPath?
 
-  public init(fieldOfViewDegrees: Double, position: Vector3, lookAt: Vector3) {
+  public init(
+    fieldOfViewDegrees: Double, position: Vector3, lookAt: Vector3, path: CameraPath? = nil
+  ) {
     self.fieldOfViewDegrees = fieldOfViewDegrees
     self.position = position
     self.lookAt = lookAt
+    self.path = path
+  }
+}
+
+/// A procedural surface pattern, so that surfaces carry features a tracker can follow.
+public enum Texture: Sendable, Hashable, Codable {
+  /// Squares of `size` metres alternating the surface colour and `other`.
+  case checker(size: Double, other: SceneColor)
+  /// Tiles of `size` metres in the surface colour separated by grout lines of `other`.
+  case tiles(size: Double, other: SceneColor)
+  /// Wood-like grain: noise bands of the surface colour and `other`, `scale` metres apart.
+  case wood(scale: Double, other: SceneColor)
+}
+
+/// A kinematic body's scripted motion: positions at given times, linear in between, held
+/// before the first and after the last.
+public struct Keyframe: Sendable, Hashable, Codable {
+  public var time: Double
+  public var position: Vector3
+
+  public init(time: Double, position: Vector3) {
+    self.time = time
+    self.position = position
+  }
+}
+
+/// A cup or other object that breaks into rigid shards on a hard enough impact.
+public struct Breakable: Sendable, Hashable, Codable {
+  /// Impact speed (m/s, along the contact normal) at or above which the object shatters.
+  public var threshold: Double
+  /// Number of shards.
+  public var pieces: Int
+
+  public init(threshold: Double, pieces: Int) {
+    self.threshold = threshold
+    self.pieces = pieces
   }
 }
 
@@ -114,11 +168,23 @@ public struct ObjectSpec: Sendable, Hashable, Codable {
   public var restitution: Double
   /// Coulomb friction coefficient against the floor.
   public var friction: Double
+  /// Initial orientation as rotations in degrees about x, then y, then z (world axes).
+  public var rotationDegrees: Vector3
+  /// Initial angular velocity in degrees per second about world x, y, z.
+  public var spinDegrees: Vector3
+  /// Density in kg/m³; with the shape's volume it gives the mass.
+  public var density: Double
+  /// A scripted path makes the body kinematic: it pushes others but nothing pushes it.
+  public var path: [Keyframe]?
+  public var breakable: Breakable?
+  public var texture: Texture?
 
   public init(
     name: String, shape: Shape, color: SceneColor, position: Vector3,
     velocity: Vector3 = .zero, isStatic: Bool = false, restitution: Double = 0.3,
-    friction: Double = 0.5
+    friction: Double = 0.5, rotationDegrees: Vector3 = .zero, spinDegrees: Vector3 = .zero,
+    density: Double = 1000, path: [Keyframe]? = nil, breakable: Breakable? = nil,
+    texture: Texture? = nil
   ) {
     self.name = name
     self.shape = shape
@@ -128,7 +194,19 @@ public struct ObjectSpec: Sendable, Hashable, Codable {
     self.isStatic = isStatic
     self.restitution = restitution
     self.friction = friction
+    self.rotationDegrees = rotationDegrees
+    self.spinDegrees = spinDegrees
+    self.density = density
+    self.path = path
+    self.breakable = breakable
+    self.texture = texture
   }
+
+  /// Moves only along its scripted path.
+  public var isKinematic: Bool { path != nil }
+
+  /// Moves under physics: neither static nor scripted.
+  public var isDynamic: Bool { !isStatic && path == nil }
 }
 
 /// The floor: the plane y = 0.
@@ -136,11 +214,15 @@ public struct FloorSpec: Sendable, Hashable, Codable {
   public var color: SceneColor
   public var restitution: Double
   public var friction: Double
+  public var texture: Texture?
 
-  public init(color: SceneColor, restitution: Double = 0.3, friction: Double = 0.5) {
+  public init(
+    color: SceneColor, restitution: Double = 0.3, friction: Double = 0.5, texture: Texture? = nil
+  ) {
     self.color = color
     self.restitution = restitution
     self.friction = friction
+    self.texture = texture
   }
 }
 
@@ -165,7 +247,16 @@ public struct WorldSpec: Sendable, Hashable, Codable {
 /// Which analyzer judges the clip, and about which object.
 public struct CheckSpec: Sendable, Hashable, Codable {
   public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Gravity, contact and rest of a falling object (falling-cups).
     case physics
+    /// Object permanence through occlusion.
+    case permanence
+    /// 3D consistency of a static scene under camera motion.
+    case consistency
+    /// Flicker, frozen frames, smoothness and dynamic degree; applies to every clip.
+    case temporal
+    /// Physics-IQ motion-mask metrics against the reference rendering.
+    case physicsIQ = "physics-iq"
   }
 
   public var kind: Kind
@@ -175,6 +266,17 @@ public struct CheckSpec: Sendable, Hashable, Codable {
   public init(kind: Kind, object: String? = nil) {
     self.kind = kind
     self.object = object
+  }
+}
+
+/// What a generator is shown besides the prompt.
+public struct ConditioningSpec: Sendable, Hashable, Codable {
+  /// The first `frames` frames of the reference rendering: 1 for image-to-video, more for
+  /// video continuation. Analyzers judge only the frames after them.
+  public var frames: Int
+
+  public init(frames: Int) {
+    self.frames = frames
   }
 }
 
@@ -188,10 +290,12 @@ public struct Scenario: Sendable, Hashable, Codable {
   public var camera: CameraSpec
   public var world: WorldSpec
   public var checks: [CheckSpec]
+  /// nil for text-to-video.
+  public var conditioning: ConditioningSpec?
 
   public init(
     id: String, prompt: String, clip: ClipSpec, camera: CameraSpec, world: WorldSpec,
-    checks: [CheckSpec]
+    checks: [CheckSpec], conditioning: ConditioningSpec? = nil
   ) {
     self.id = id
     self.prompt = prompt
@@ -199,11 +303,12 @@ public struct Scenario: Sendable, Hashable, Codable {
     self.camera = camera
     self.world = world
     self.checks = checks
+    self.conditioning = conditioning
   }
 
-  /// The object a check is about: the named one, or the first that moves.
+  /// The object a check is about: the named one, or the first that moves under physics.
   public func subject(of check: CheckSpec) -> ObjectSpec? {
     if let name = check.object { return world.objects.first { $0.name == name } }
-    return world.objects.first { !$0.isStatic }
+    return world.objects.first { $0.isDynamic }
   }
 }
