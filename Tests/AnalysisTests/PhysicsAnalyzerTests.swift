@@ -113,6 +113,6 @@ import Testing
 
 @Suite struct AnalyzerRegistry {
   @Test func physicsChecksGetThePhysicsAnalyzer() {
-    #expect(Analyzers.make(for: .physics).name == "physics")
+    #expect(Analyzers.make(for: .physics)?.name == "physics")
   }
 }
