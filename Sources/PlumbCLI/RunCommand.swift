@@ -95,7 +95,7 @@ final class RunProgress: @unchecked Sendable {
     if let failure = sample.failure { return "FAILED: \(failure)" }
     let headline = sample.results.compactMap { result in
       result.measurements.first.map { m in
-        "\(m.name) \(m.value.map { String(format: "%.3g", $0) } ?? "not measured") \(m.unit)"
+        "\(m.name) \(m.value.map { String(format: "%.2f", $0) } ?? "not measured") \(m.unit)"
       }
     }
     let violations = sample.results.flatMap(\.findings).filter { $0.severity == .violation }

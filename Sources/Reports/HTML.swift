@@ -18,14 +18,12 @@ func escapeHTML(_ text: String) -> String {
   return out
 }
 
-/// A number for people: enough significant digits to argue with, no float noise.
+/// A number for people: whole numbers as they are (frames, counts), others with about three
+/// significant digits, kept even when they are zeros (4.00 m/s² says more than 4).
 func formatNumber(_ value: Double) -> String {
   guard value.isFinite else { return "—" }
   if value == value.rounded() && abs(value) < 1e6 { return String(Int(value)) }
   let magnitude = abs(value)
   let digits = magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3
-  var text = String(format: "%.\(digits)f", value)
-  while text.contains("."), text.hasSuffix("0") { text.removeLast() }
-  if text.hasSuffix(".") { text.removeLast() }
-  return text
+  return String(format: "%.\(digits)f", value)
 }

@@ -184,6 +184,18 @@ int pk_line_coverage(const uint8_t *restrict src, ptrdiff_t src_step, ptrdiff_t 
                      float *restrict lo, float *restrict hi);
 
 
+/* Filtering and pyramids (filter.c): blur, gradients, resampling and image pyramids. */
+
+
+/* Tracking and optical flow (flow.c): corners, pyramidal Lucas–Kanade, dense flow. */
+
+
+/* Multi-view geometry (geometry.c): fundamental and essential matrices, RANSAC, Sampson error. */
+
+
+/* Frame statistics (stats.c): SSIM, differences and motion masks for temporal metrics. */
+
+
 #ifdef __cplusplus
 }
 #endif
