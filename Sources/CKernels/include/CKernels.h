@@ -196,6 +196,9 @@ int pk_line_coverage(const uint8_t *restrict src, ptrdiff_t src_step, ptrdiff_t 
 /* Frame statistics (stats.c): SSIM, differences and motion masks for temporal metrics. */
 
 
+/* Video conversion (video.c): YUV to RGB and back for Y4M and decoded video. */
+
+
 #ifdef __cplusplus
 }
 #endif
