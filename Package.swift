@@ -20,12 +20,15 @@ let package = Package(
     .systemLibrary(
       name: "CPNG", pkgConfig: "libpng",
       providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+    .systemLibrary(
+      name: "CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
     .target(name: "Media", dependencies: ["CKernels", "CPNG"]),
     .target(name: "Scenarios", dependencies: ["Yams"]),
     .target(name: "Engine", dependencies: ["CKernels", "Media", "Scenarios"]),
     .target(name: "Generators", dependencies: ["Engine", "Media", "Scenarios"]),
     .target(name: "Analysis", dependencies: ["CKernels", "Media", "Scenarios"]),
-    .target(name: "Runs", dependencies: ["Generators", "Analysis", "Media", "Scenarios"]),
+    .target(name: "Runs", dependencies: ["Generators", "Analysis", "Media", "Scenarios", "CSQLite"]),
     .target(name: "Reports", dependencies: ["Runs", "Analysis", "Media", "Scenarios"]),
     .target(
       name: "PlumbCLI",
@@ -39,6 +42,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Media", "Scenarios", "CKernels"]),
     .testTarget(
       name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Generators", "Media", "Scenarios"]),
+    .testTarget(name: "RunsTests", dependencies: ["Runs", "Analysis", "Scenarios"]),
     .testTarget(name: "PlumbTests", dependencies: ["PlumbCLI", "Runs", "Reports", "Media"]),
   ]
 )
