@@ -38,7 +38,7 @@ final class FrameTarget {
   let width: Int
   let height: Int
   let factor: Int
-  private var color: [Float]
+  private var color: [UInt16]
   private var inverseDepth: [Float]
   private var ids: [UInt16]
   private var cameraPositions: [Double] = []
@@ -47,7 +47,7 @@ final class FrameTarget {
   /// The sRGB encoding table shared by every target; pure, so computed once.
   private static let srgbTable: [UInt8] = {
     var table = [UInt8](repeating: 0, count: 65536)
-    pk_srgb_encode_table(&table, Int32(table.count))
+    pk_srgb_encode_table(&table)
     return table
   }()
 
@@ -55,7 +55,7 @@ final class FrameTarget {
     self.width = width * factor
     self.height = height * factor
     self.factor = factor
-    color = [Float](repeating: 0, count: self.width * self.height * 3)
+    color = [UInt16](repeating: 0, count: self.width * self.height * 3)
     inverseDepth = [Float](repeating: 0, count: self.width * self.height)
     ids = [UInt16](repeating: 0, count: self.width * self.height)
   }
@@ -63,21 +63,23 @@ final class FrameTarget {
   /// Hands the C kernels a view of the three planes. The pointers live only inside `body`,
   /// during which nothing else touches the arrays (the class is used by one thread at a time).
   private func withTarget<R>(_ body: (UnsafePointer<pk_raster_target>) -> R) -> R {
-    color.withUnsafeMutableBufferPointer { c in
+    let plane = width * height
+    return color.withUnsafeMutableBufferPointer { c in
       inverseDepth.withUnsafeMutableBufferPointer { d in
         ids.withUnsafeMutableBufferPointer { i in
+          let base = c.baseAddress!
           var t = pk_raster_target(
-            width: Int32(width), height: Int32(height), color: c.baseAddress, color_stride: width * 3,
-            inv_depth: d.baseAddress, depth_stride: width, ids: i.baseAddress, id_stride: width)
+            width: Int32(width), height: Int32(height), color: (base, base + plane, base + 2 * plane),
+            color_stride: width, inv_depth: d.baseAddress, depth_stride: width, ids: i.baseAddress,
+            id_stride: width)
           return body(&t)
         }
       }
     }
   }
 
-  func clear(to background: SceneColor) {
-    let bg = background.linear
-    withTarget { pk_raster_clear($0, bg) }
+  func clear() {
+    withTarget { pk_raster_clear($0) }
   }
 
   /// Draws `mesh` placed by `bodyToWorld` (rotation, translation) as seen by `camera`.
@@ -114,8 +116,10 @@ final class FrameTarget {
     }
   }
 
-  /// The box-filtered image, and the id and depth (metres) at each pixel's centre sample.
-  func resolve() -> (image: RGBImage, ids: [UInt16], depth: [Float]) {
+  /// The box-filtered image with `background` where nothing was drawn, and the id and depth
+  /// (metres) at each pixel's centre sample.
+  func resolve(background: SceneColor) -> (image: RGBImage, ids: [UInt16], depth: [Float]) {
+    let bg = background.linear.map { UInt16((Double($0) * 65535).rounded()) }
     let w = width / factor
     let h = height / factor
     var rgb = [UInt8](repeating: 0, count: w * h * 3)
@@ -123,7 +127,7 @@ final class FrameTarget {
     var depth = [Float](repeating: 0, count: w * h)
     let table = Self.srgbTable
     withTarget { target in
-      pk_raster_resolve(target, Int32(factor), table, Int32(table.count), &rgb, w * 3, &outIDs, w, &depth, w)
+      pk_raster_resolve(target, Int32(factor), bg, table, &rgb, w * 3, &outIDs, w, &depth, w)
     }
     return (RGBImage(width: w, height: h, pixels: rgb), outIDs, depth)
   }

@@ -146,7 +146,7 @@ public struct ReferenceRenderer: Sendable {
     -> (RGBImage, [UInt16], [Float])
   {
     let world = scenario.world
-    target.clear(to: world.background)
+    target.clear()
     if let floor = world.floor {
       target.draw(
         Self.floorMesh, rotation: .identity, translation: .zero, camera: camera, color: floor.color, id: 0,
@@ -157,7 +157,7 @@ public struct ReferenceRenderer: Sendable {
         meshes[i], rotation: poses[i].orientation.matrix, translation: Vec3(poses[i].position), camera: camera,
         color: object.color, id: UInt16(i + 1), lighting: options.lighting)
     }
-    return target.resolve()
+    return target.resolve(background: world.background)
   }
 
   /// 1 km across: its edge lies within a few hundredths of a degree of the true horizon for
