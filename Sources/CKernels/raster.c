@@ -269,6 +269,19 @@ void pk_srgb_encode_table(uint8_t *table) {
   }
 }
 
+/* Sums groups of f accumulated columns into pixels and encodes them. */
+static inline void filter_columns(uint32_t acc[3][512], int32_t cw, int32_t f, uint64_t reciprocal,
+                                  const uint8_t *table, uint8_t *restrict out) {
+  const uint32_t half = (uint32_t)(f * f) / 2;
+  for (int32_t x = 0; x < cw; x++) {
+    for (int p = 0; p < 3; p++) {
+      uint32_t sum = half;
+      for (int32_t sx = 0; sx < f; sx++) sum += acc[p][x * f + sx];
+      out[3 * x + p] = table[(sum * reciprocal) >> 40];
+    }
+  }
+}
+
 void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t background[3],
                        const uint8_t *table, uint8_t *restrict rgb, ptrdiff_t rgb_stride,
                        uint16_t *restrict ids, ptrdiff_t id_stride, float *restrict depth,
@@ -285,7 +298,7 @@ void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t back
     for (int32_t x0 = 0; x0 < w; x0 += chunk) {
       const int32_t cw = w - x0 < chunk ? w - x0 : chunk, samples = cw * f;
       /* Sum the f sample rows first (contiguous, vectorizes), then groups of f columns. */
-      uint32_t acc[3][chunk * 8];
+      uint32_t acc[3][512]; /* chunk × the largest factor, 8 */
       for (int p = 0; p < 3; p++)
         for (int32_t k = 0; k < samples; k++) acc[p][k] = 0;
       for (int32_t sy = 0; sy < f; sy++) {
@@ -301,13 +314,10 @@ void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t back
           }
         }
       }
-      for (int32_t x = 0; x < cw; x++) {
-        for (int p = 0; p < 3; p++) {
-          uint32_t sum = n / 2;
-          for (int32_t sx = 0; sx < f; sx++) sum += acc[p][x * f + sx];
-          out[3 * (x0 + x) + p] = table[(sum * reciprocal) >> 40];
-        }
-      }
+      if (f == 3) /* the default; a constant f lets the compiler unroll the sums */
+        filter_columns(acc, cw, 3, reciprocal, table, out + 3 * x0);
+      else
+        filter_columns(acc, cw, f, reciprocal, table, out + 3 * x0);
     }
     const int32_t sy = y * f + mid;
     const float *d = t->inv_depth + sy * t->depth_stride;

@@ -127,9 +127,10 @@ public struct ReferenceRenderer: Sendable {
         let frameOut = SendablePointer(frameSlots)
         let imageOut = SendablePointer(imageSlots)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-          let target = FrameTarget(width: spec.width, height: spec.height, factor: options.supersampling)
+          let renderer = FrameRenderer(
+            width: spec.width, height: spec.height, factor: options.supersampling, lighting: options.lighting)
           for k in stride(from: worker, to: count, by: workers) {
-            let (image, ids, depth) = draw(poses[k], meshes: meshes, camera: camera, into: target)
+            let (image, ids, depth) = draw(poses[k], meshes: meshes, camera: camera, with: renderer)
             imageOut.buffer[k] = image
             frameOut.buffer[k] = FrameTruth(
               index: k, time: Double(k) / spec.fps, bodies: poses[k], camera: camera,
@@ -142,22 +143,21 @@ public struct ReferenceRenderer: Sendable {
     return RenderedClip(clip: Clip(frames: images.map { $0! }, fps: spec.fps), frames: frames.map { $0! })
   }
 
-  private func draw(_ poses: [BodyPose], meshes: [Mesh], camera: PinholeCamera, into target: FrameTarget)
+  private func draw(_ poses: [BodyPose], meshes: [Mesh], camera: PinholeCamera, with renderer: FrameRenderer)
     -> (RGBImage, [UInt16], [Float])
   {
     let world = scenario.world
-    target.clear()
+    var items: [DrawItem] = []
     if let floor = world.floor {
-      target.draw(
-        Self.floorMesh, rotation: .identity, translation: .zero, camera: camera, color: floor.color, id: 0,
-        lighting: options.lighting)
+      items.append(DrawItem(mesh: Self.floorMesh, rotation: .identity, translation: .zero, color: floor.color, id: 0))
     }
     for (i, object) in world.objects.enumerated() {
-      target.draw(
-        meshes[i], rotation: poses[i].orientation.matrix, translation: Vec3(poses[i].position), camera: camera,
-        color: object.color, id: UInt16(i + 1), lighting: options.lighting)
+      items.append(
+        DrawItem(
+          mesh: meshes[i], rotation: poses[i].orientation.matrix, translation: Vec3(poses[i].position),
+          color: object.color, id: UInt16(i + 1)))
     }
-    return target.resolve(background: world.background)
+    return renderer.render(items, camera: camera, background: world.background)
   }
 
   /// 1 km across: its edge lies within a few hundredths of a degree of the true horizon for
