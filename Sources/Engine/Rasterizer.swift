@@ -119,8 +119,9 @@ final class FrameRenderer {
   }
 
   /// Renders the items (drawn in order; nearer wins) and returns the box-filtered image with
-  /// `background` where nothing was drawn, and the id and depth (metres) at pixel centres.
-  func render(_ items: [DrawItem], camera: PinholeCamera, background: SceneColor)
+  /// `background` where nothing was drawn, and, when `maps` is set, the id and depth (metres)
+  /// at pixel centres (empty arrays otherwise).
+  func render(_ items: [DrawItem], camera: PinholeCamera, background: SceneColor, maps: Bool = true)
     -> (image: RGBImage, ids: [UInt16], depth: [Float])
   {
     while cameraPositions.count < items.count {
@@ -151,8 +152,8 @@ final class FrameRenderer {
 
     let bg = background.linear.map { UInt16((Double($0) * 65535).rounded()) }
     var rgb = [UInt8](repeating: 0, count: width * height * 3)
-    var outIDs = [UInt16](repeating: 0, count: width * height)
-    var depth = [Float](repeating: 0, count: width * height)
+    var outIDs = [UInt16](repeating: 0, count: maps ? width * height : 0)
+    var depth = [Float](repeating: 0, count: maps ? width * height : 0)
     let table = Self.srgbTable
     let f = Double(factor)
     for firstRow in stride(from: 0, to: height, by: stripRows) {
@@ -175,7 +176,7 @@ final class FrameRenderer {
             depth.withUnsafeMutableBufferPointer { depthOut in
               pk_raster_resolve(
                 target, Int32(factor), bg, table, out.baseAddress! + offset * 3, width * 3,
-                idOut.baseAddress! + offset, width, depthOut.baseAddress! + offset, width)
+                maps ? idOut.baseAddress! + offset : nil, width, maps ? depthOut.baseAddress! + offset : nil, width)
             }
           }
         }

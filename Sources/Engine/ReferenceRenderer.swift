@@ -102,13 +102,19 @@ public struct ReferenceRenderer: Sendable {
     self.options = options
   }
 
-  /// Simulates and renders every frame the scenario's clip asks for.
+  /// Simulates and renders every frame the scenario's clip asks for. Keeps no per-pixel
+  /// ground truth, so memory is the clip's frames alone.
   public func renderClip() throws -> Clip {
-    try render().clip
+    try render(keepingMaps: false).clip
   }
 
-  /// Simulates and renders every frame, with the ground truth of each.
+  /// Simulates and renders every frame, with the ground truth of each: poses, camera, and the
+  /// object-id mask and depth map (6 bytes a pixel a frame; use `renderClip` for long clips).
   public func render() throws -> RenderedClip {
+    try render(keepingMaps: true)
+  }
+
+  private func render(keepingMaps: Bool) throws -> RenderedClip {
     try validate()
     let spec = scenario.clip
     let camera = try PinholeCamera(spec: scenario.camera, width: spec.width, height: spec.height)
@@ -116,8 +122,9 @@ public struct ReferenceRenderer: Sendable {
     let count = spec.frameCount
     let poses = (0..<count).map { k in simulation.bodies(at: Double(k) / spec.fps).map(\.pose) }
     let meshes = scenario.world.objects.map { Mesh(shape: $0.shape, segments: options.segments) }
+    let empty = (mask: ObjectMask(width: 0, height: 0, ids: []), depth: DepthMap(width: 0, height: 0, metres: []))
 
-    // Frames are independent once the poses are known; each worker owns its target and
+    // Frames are independent once the poses are known; each worker owns its renderer and
     // writes only its own slots, so the result does not depend on the number of workers.
     var frames = [FrameTruth?](repeating: nil, count: count)
     var images = [RGBImage?](repeating: nil, count: count)
@@ -130,12 +137,17 @@ public struct ReferenceRenderer: Sendable {
           let renderer = FrameRenderer(
             width: spec.width, height: spec.height, factor: options.supersampling, lighting: options.lighting)
           for k in stride(from: worker, to: count, by: workers) {
-            let (image, ids, depth) = draw(poses[k], meshes: meshes, camera: camera, with: renderer)
-            imageOut.buffer[k] = image
+            let frame = draw(poses[k], meshes: meshes, camera: camera, with: renderer, maps: keepingMaps)
+            imageOut.buffer[k] = frame.image
+            let maps =
+              keepingMaps
+              ? (
+                mask: ObjectMask(width: spec.width, height: spec.height, ids: frame.ids),
+                depth: DepthMap(width: spec.width, height: spec.height, metres: frame.depth)
+              ) : empty
             frameOut.buffer[k] = FrameTruth(
-              index: k, time: Double(k) / spec.fps, bodies: poses[k], camera: camera,
-              mask: ObjectMask(width: spec.width, height: spec.height, ids: ids),
-              depth: DepthMap(width: spec.width, height: spec.height, metres: depth))
+              index: k, time: Double(k) / spec.fps, bodies: poses[k], camera: camera, mask: maps.mask,
+              depth: maps.depth)
           }
         }
       }
@@ -143,9 +155,9 @@ public struct ReferenceRenderer: Sendable {
     return RenderedClip(clip: Clip(frames: images.map { $0! }, fps: spec.fps), frames: frames.map { $0! })
   }
 
-  private func draw(_ poses: [BodyPose], meshes: [Mesh], camera: PinholeCamera, with renderer: FrameRenderer)
-    -> (RGBImage, [UInt16], [Float])
-  {
+  private func draw(
+    _ poses: [BodyPose], meshes: [Mesh], camera: PinholeCamera, with renderer: FrameRenderer, maps: Bool
+  ) -> (image: RGBImage, ids: [UInt16], depth: [Float]) {
     let world = scenario.world
     var items: [DrawItem] = []
     if let floor = world.floor {
@@ -157,7 +169,7 @@ public struct ReferenceRenderer: Sendable {
           mesh: meshes[i], rotation: poses[i].orientation.matrix, translation: Vec3(poses[i].position),
           color: object.color, id: UInt16(i + 1)))
     }
-    return renderer.render(items, camera: camera, background: world.background)
+    return renderer.render(items, camera: camera, background: world.background, maps: maps)
   }
 
   /// 1 km across: its edge lies within a few hundredths of a degree of the true horizon for

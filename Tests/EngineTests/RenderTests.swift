@@ -160,6 +160,8 @@ private func linearToSRGB(_ c: Double) -> Double { c <= 0.0031308 ? 12.92 * c : 
     #expect(a.frames.count == 12)
     #expect(a.frames == b.frames)
     #expect(a.frames.first != a.frames.last)
+    // Keeping the per-pixel ground truth must not change the images.
+    #expect(try ReferenceRenderer(scenario: falling).render().clip.frames == a.frames)
   }
 
   /// Frame k shows t = k/fps: the ground truth and the mask both follow ½gt².
