@@ -3,8 +3,15 @@
 // through a pinhole camera (Camera.swift, Rasterizer.swift, CKernels/raster.c), plus the
 // ground truth analyzers are tested against. Deterministic to the bit for the same scenario.
 //
-// Frame k shows the world at exactly t = k / fps. Object ids in masks are 0 for background
-// and floor, i + 1 for scenario object i.
+// Contract, in one place (details where each is implemented):
+// - World: metres, right-handed, y up, floor y = 0, gravity along −y; an object's position is
+//   its bounding-box centre, shapes rest with their axis along +y (Physics.swift).
+// - Camera: OpenCV pinhole, X_cam = R·X_world + t, x right, y down, z forward; pixel (i, j)
+//   covers [i, i+1)×[j, j+1); u = fx·X/Z + cx with cx = width/2 (Camera.swift).
+// - Frame k shows the world at exactly t = k / fps.
+// - Mask ids: 0 for background and floor, i + 1 for scenario object i, read at pixel centres.
+// - Colours: scenario sRGB; shading albedo·(0.35 + 0.65·max(0, n·l)) in linear light, so a
+//   surface facing the light shows its declared colour (Rasterizer.swift).
 import Dispatch
 import Foundation
 import Media
