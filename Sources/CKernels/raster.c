@@ -4,23 +4,16 @@
  * projected here, so near-plane clipping happens before division by Z. Coverage and depth
  * use double precision: the floor is one large quad whose clipped vertices project millions
  * of samples off screen, where float edge functions would misplace its horizon. Shading is
- * in linear light and written per sample; the resolve pass box-filters and encodes sRGB. */
+ * in linear light, stored as 16-bit fixed point per sample; the resolve pass box-filters in
+ * integers and encodes sRGB through a table, so results are exact and deterministic. */
 #include "CKernels.h"
 
 #include <math.h>
 
-void pk_raster_clear(const pk_raster_target *t, const float background[3]) {
+void pk_raster_clear(const pk_raster_target *t) {
   for (int32_t y = 0; y < t->height; y++) {
-    float *restrict c = t->color + y * t->color_stride;
     float *restrict d = t->inv_depth + y * t->depth_stride;
-    uint16_t *restrict id = t->ids + y * t->id_stride;
-    for (int32_t x = 0; x < t->width; x++) {
-      c[3 * x + 0] = background[0];
-      c[3 * x + 1] = background[1];
-      c[3 * x + 2] = background[2];
-      d[x] = 0.0f;
-      id[x] = 0;
-    }
+    for (int32_t x = 0; x < t->width; x++) d[x] = 0.0f;
   }
 }
 
@@ -88,7 +81,17 @@ static inline int inside(const edge *e, double value) {
   return value > 0 || (value == 0 && e->owns_ties);
 }
 
-static void shade(const pk_raster_material *m, float nx, float ny, float nz, float out[3]) {
+static inline uint16_t to_u16(float v) {
+  v = v * 65535.0f + 0.5f;
+  return (uint16_t)(v < 0 ? 0 : v > 65535.0f ? 65535.0f : v);
+}
+
+static inline int covered(const edge e[3], const double row[3], double pu) {
+  return inside(&e[0], edge_at(&e[0], row[0], pu)) && inside(&e[1], edge_at(&e[1], row[1], pu)) &&
+         inside(&e[2], edge_at(&e[2], row[2], pu));
+}
+
+static void shade(const pk_raster_material *m, float nx, float ny, float nz, uint16_t out[3]) {
   const float len2 = nx * nx + ny * ny + nz * nz;
   float lambert = 0.0f;
   if (len2 > 0) {
@@ -96,9 +99,9 @@ static void shade(const pk_raster_material *m, float nx, float ny, float nz, flo
     lambert = d > 0 ? d : 0;
   }
   const float k = m->ambient + m->diffuse * lambert;
-  out[0] = m->albedo[0] * k;
-  out[1] = m->albedo[1] * k;
-  out[2] = m->albedo[2] * k;
+  out[0] = to_u16(m->albedo[0] * k);
+  out[1] = to_u16(m->albedo[1] * k);
+  out[2] = to_u16(m->albedo[2] * k);
 }
 
 static void draw_triangle(const pk_raster_target *t, const pk_raster_material *m,
@@ -119,41 +122,83 @@ static void draw_triangle(const pk_raster_target *t, const pk_raster_material *m
   if (x0d > x1d || y0d > y1d) return;
   const int32_t x0 = (int32_t)x0d, x1 = (int32_t)x1d, y0 = (int32_t)y0d, y1 = (int32_t)y1d;
 
-  const edge e12 = make_edge(&s1, &s2), e20 = make_edge(&s2, &s0), e01 = make_edge(&s0, &s1);
+  const edge e[3] = {make_edge(&s1, &s2), make_edge(&s2, &s0), make_edge(&s0, &s1)};
   const double inv_area = 1.0 / area;
+  /* 1/Z is affine in screen space: iz(x, y) = iz_dx·(x + 0.5) + iz_row(y). */
+  const double iz_dx =
+      (e[0].sign * e[0].a * s0.iz + e[1].sign * e[1].a * s1.iz + e[2].sign * e[2].a * s2.iz) *
+      inv_area;
   const int flat = s0.n[0] == s1.n[0] && s0.n[1] == s1.n[1] && s0.n[2] == s1.n[2] &&
                    s0.n[0] == s2.n[0] && s0.n[1] == s2.n[1] && s0.n[2] == s2.n[2];
-  float flat_color[3];
+  uint16_t flat_color[3];
   if (flat) shade(m, s0.n[0], s0.n[1], s0.n[2], flat_color);
 
   for (int32_t y = y0; y <= y1; y++) {
     const double pv = y + 0.5;
-    const double r12 = edge_row(&e12, pv), r20 = edge_row(&e20, pv), r01 = edge_row(&e01, pv);
-    float *restrict color = t->color + y * t->color_stride;
+    const double row[3] = {edge_row(&e[0], pv), edge_row(&e[1], pv), edge_row(&e[2], pv)};
+    /* The covered samples of a row form one interval. Solve each edge for it, widen by one
+     * sample for rounding, then trim with the exact test so the tie rule decides the ends. */
+    double lo = x0, hi = x1;
+    int empty = 0;
+    for (int k = 0; k < 3; k++) {
+      const double slope = e[k].sign * e[k].a;
+      if (slope == 0) {
+        if (!inside(&e[k], edge_at(&e[k], row[k], 0.0))) empty = 1;
+        continue;
+      }
+      const double x_zero = e[k].au - row[k] / e[k].a - 0.5;
+      if (slope > 0) lo = fmax(lo, ceil(x_zero) - 1);
+      else hi = fmin(hi, floor(x_zero) + 1);
+    }
+    if (empty || lo > hi) continue;
+    int32_t xl = (int32_t)lo, xr = (int32_t)hi;
+    while (xl <= xr && !covered(e, row, xl + 0.5)) xl++;
+    while (xr >= xl && !covered(e, row, xr + 0.5)) xr--;
+    if (xl > xr) continue;
+
     float *restrict depth = t->inv_depth + y * t->depth_stride;
     uint16_t *restrict ids = t->ids + y * t->id_stride;
-    for (int32_t x = x0; x <= x1; x++) {
-      const double pu = x + 0.5;
-      const double w0 = edge_at(&e12, r12, pu), w1 = edge_at(&e20, r20, pu),
-                   w2 = edge_at(&e01, r01, pu);
-      if (!(inside(&e12, w0) && inside(&e20, w1) && inside(&e01, w2))) continue;
-      const double b0 = w0 * inv_area, b1 = w1 * inv_area, b2 = w2 * inv_area;
-      const double iz = b0 * s0.iz + b1 * s1.iz + b2 * s2.iz;
-      if (!((float)iz > depth[x])) continue;
-      depth[x] = (float)iz;
-      ids[x] = m->id;
-      if (flat) {
-        color[3 * x + 0] = flat_color[0];
-        color[3 * x + 1] = flat_color[1];
-        color[3 * x + 2] = flat_color[2];
-      } else {
-        /* Perspective-correct weights are b_i/Z_i up to a common factor, which the
-         * renormalization of the normal removes. */
-        const float c0 = (float)(b0 * s0.iz), c1 = (float)(b1 * s1.iz), c2 = (float)(b2 * s2.iz);
-        shade(m, c0 * s0.n[0] + c1 * s1.n[0] + c2 * s2.n[0],
-              c0 * s0.n[1] + c1 * s1.n[1] + c2 * s2.n[1],
-              c0 * s0.n[2] + c1 * s1.n[2] + c2 * s2.n[2], color + 3 * x);
+    uint16_t *restrict red = t->color[0] + y * t->color_stride;
+    uint16_t *restrict green = t->color[1] + y * t->color_stride;
+    uint16_t *restrict blue = t->color[2] + y * t->color_stride;
+    const double iz_row = (e[0].sign * (row[0] - e[0].a * e[0].au) * s0.iz +
+                           e[1].sign * (row[1] - e[1].a * e[1].au) * s1.iz +
+                           e[2].sign * (row[2] - e[2].a * e[2].au) * s2.iz) *
+                          inv_area;
+    if (flat) {
+      /* Large flat triangles (the floor) cover most samples. Selects instead of branches
+       * and planar buffers let the compiler vectorize this loop. */
+      const uint16_t id = m->id, r = flat_color[0], g = flat_color[1], b = flat_color[2];
+      for (int32_t x = xl; x <= xr; x++) {
+        const float iz = (float)(iz_dx * (x + 0.5) + iz_row);
+        const float old_iz = depth[x];
+        const uint16_t old_id = ids[x], old_r = red[x], old_g = green[x], old_b = blue[x];
+        const int nearer = iz > old_iz;
+        depth[x] = nearer ? iz : old_iz;
+        ids[x] = nearer ? id : old_id;
+        red[x] = nearer ? r : old_r;
+        green[x] = nearer ? g : old_g;
+        blue[x] = nearer ? b : old_b;
       }
+      continue;
+    }
+    for (int32_t x = xl; x <= xr; x++) {
+      const double pu = x + 0.5;
+      const float iz = (float)(iz_dx * pu + iz_row);
+      if (!(iz > depth[x])) continue;
+      depth[x] = iz;
+      ids[x] = m->id;
+      /* Perspective-correct weights are b_i/Z_i up to a common factor, which the
+       * renormalization of the normal removes. */
+      const float c0 = (float)(edge_at(&e[0], row[0], pu) * s0.iz),
+                  c1 = (float)(edge_at(&e[1], row[1], pu) * s1.iz),
+                  c2 = (float)(edge_at(&e[2], row[2], pu) * s2.iz);
+      uint16_t rgb[3];
+      shade(m, c0 * s0.n[0] + c1 * s1.n[0] + c2 * s2.n[0], c0 * s0.n[1] + c1 * s1.n[1] + c2 * s2.n[1],
+            c0 * s0.n[2] + c1 * s1.n[2] + c2 * s2.n[2], rgb);
+      red[x] = rgb[0];
+      green[x] = rgb[1];
+      blue[x] = rgb[2];
     }
   }
 }
@@ -215,49 +260,74 @@ void pk_raster_triangles(const pk_raster_target *t, const pk_raster_camera *c,
   }
 }
 
-void pk_srgb_encode_table(uint8_t *table, int32_t size) {
-  for (int32_t i = 0; i < size; i++) {
-    const double lin = (double)i / (size - 1);
+void pk_srgb_encode_table(uint8_t *table) {
+  for (int32_t i = 0; i < 65536; i++) {
+    const double lin = i / 65535.0;
     const double s = lin <= 0.0031308 ? 12.92 * lin : 1.055 * pow(lin, 1.0 / 2.4) - 0.055;
     const double code = floor(s * 255.0 + 0.5);
     table[i] = (uint8_t)(code < 0 ? 0 : code > 255 ? 255 : code);
   }
 }
 
-void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint8_t *table,
-                       int32_t table_size, uint8_t *restrict rgb, ptrdiff_t rgb_stride,
+/* Sums groups of f accumulated columns into pixels and encodes them. */
+static inline void filter_columns(uint32_t acc[3][512], int32_t cw, int32_t f, uint64_t reciprocal,
+                                  const uint8_t *table, uint8_t *restrict out) {
+  const uint32_t half = (uint32_t)(f * f) / 2;
+  for (int32_t x = 0; x < cw; x++) {
+    for (int p = 0; p < 3; p++) {
+      uint32_t sum = half;
+      for (int32_t sx = 0; sx < f; sx++) sum += acc[p][x * f + sx];
+      out[3 * x + p] = table[(sum * reciprocal) >> 40];
+    }
+  }
+}
+
+void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t background[3],
+                       const uint8_t *table, uint8_t *restrict rgb, ptrdiff_t rgb_stride,
                        uint16_t *restrict ids, ptrdiff_t id_stride, float *restrict depth,
                        ptrdiff_t depth_stride) {
   const int32_t w = t->width / f, h = t->height / f;
-  const float scale = (float)(table_size - 1) / (float)(f * f);
+  const uint32_t n = (uint32_t)(f * f);
+  /* Division by n as a multiply: with sums below 2^23 and n ≤ 64, ceil(2^40/n) gives the
+   * exact quotient. */
+  const uint64_t reciprocal = ((1ull << 40) + n - 1) / n;
   const int32_t mid = f / 2;
+  enum { chunk = 64 };
   for (int32_t y = 0; y < h; y++) {
     uint8_t *restrict out = rgb + y * rgb_stride;
-    for (int32_t x = 0; x < w; x++) {
-      float sum[3] = {0, 0, 0};
+    for (int32_t x0 = 0; x0 < w; x0 += chunk) {
+      const int32_t cw = w - x0 < chunk ? w - x0 : chunk, samples = cw * f;
+      /* Sum the f sample rows first (contiguous, vectorizes), then groups of f columns. */
+      uint32_t acc[3][512]; /* chunk × the largest factor, 8 */
+      for (int p = 0; p < 3; p++)
+        for (int32_t k = 0; k < samples; k++) acc[p][k] = 0;
       for (int32_t sy = 0; sy < f; sy++) {
-        const float *row = t->color + (y * f + sy) * t->color_stride + 3 * x * f;
-        for (int32_t sx = 0; sx < 3 * f; sx += 3) {
-          sum[0] += row[sx];
-          sum[1] += row[sx + 1];
-          sum[2] += row[sx + 2];
+        const ptrdiff_t row = (ptrdiff_t)(y * f + sy);
+        const float *restrict d = t->inv_depth + row * t->depth_stride + x0 * f;
+        for (int p = 0; p < 3; p++) {
+          const uint16_t *restrict c = t->color[p] + row * t->color_stride + x0 * f;
+          const uint16_t bg = background[p];
+          uint32_t *restrict a = acc[p];
+          for (int32_t k = 0; k < samples; k++) {
+            const uint16_t drawn = c[k]; /* loaded unconditionally, so the loop vectorizes */
+            a[k] += d[k] > 0 ? drawn : bg;
+          }
         }
       }
-      for (int k = 0; k < 3; k++) {
-        float v = sum[k] * scale + 0.5f;
-        v = v < 0 ? 0 : v > (float)(table_size - 1) ? (float)(table_size - 1) : v;
-        out[3 * x + k] = table[(int32_t)v];
-      }
+      if (f == 3) /* the default; a constant f lets the compiler unroll the sums */
+        filter_columns(acc, cw, 3, reciprocal, table, out + 3 * x0);
+      else
+        filter_columns(acc, cw, f, reciprocal, table, out + 3 * x0);
     }
     const int32_t sy = y * f + mid;
+    const float *d = t->inv_depth + sy * t->depth_stride;
     if (ids) {
       const uint16_t *src = t->ids + sy * t->id_stride;
-      for (int32_t x = 0; x < w; x++) ids[y * id_stride + x] = src[x * f + mid];
+      for (int32_t x = 0; x < w; x++) ids[y * id_stride + x] = d[x * f + mid] > 0 ? src[x * f + mid] : 0;
     }
     if (depth) {
-      const float *src = t->inv_depth + sy * t->depth_stride;
       for (int32_t x = 0; x < w; x++) {
-        const float iz = src[x * f + mid];
+        const float iz = d[x * f + mid];
         depth[y * depth_stride + x] = iz > 0 ? 1.0f / iz : INFINITY;
       }
     }

@@ -11,11 +11,16 @@ struct Mesh: Sendable {
   var indices: [UInt32] = []
 
   var vertexCount: Int { positions.count / 3 }
+
+  /// Distance from the body origin to the farthest vertex (slightly over, never under).
+  private(set) var boundingRadius = 0.0
+
   var triangleCount: Int { indices.count / 3 }
 
   mutating func addVertex(_ p: Vec3, normal n: Vec3) -> UInt32 {
     positions += [Float(p.x), Float(p.y), Float(p.z)]
     normals += [Float(n.x), Float(n.y), Float(n.z)]
+    boundingRadius = max(boundingRadius, p.length * (1 + 1e-6))
     return UInt32(vertexCount - 1)
   }
 

@@ -32,99 +32,156 @@ extension SceneColor {
   }
 }
 
-/// A supersampled colour, depth and id buffer with the scratch space to draw meshes into it.
-/// One per rendering thread; reused across frames so drawing allocates nothing.
-final class FrameTarget {
+/// One mesh placed in the world for one frame.
+struct DrawItem {
+  var mesh: Mesh
+  /// Body to world.
+  var rotation: Matrix3
+  var translation: Vec3
+  var color: SceneColor
+  /// 0 for background and floor, i + 1 for scenario object i.
+  var id: UInt16
+}
+
+/// Renders frames through the C rasterizer. The image is drawn in horizontal strips a few
+/// pixels high, each supersampled, resolved and discarded before the next: the strip's
+/// buffers stay in the core's cache, where a whole 3×-supersampled 512² frame (24 MB) would
+/// not. A mesh is drawn only into the strips its bounding sphere can reach.
+/// One per rendering thread; reused across frames, so drawing allocates nothing.
+final class FrameRenderer {
   let width: Int
   let height: Int
   let factor: Int
-  private var color: [Float]
+  let lighting: Lighting
+  /// Output rows per strip.
+  let stripRows: Int
+  private var color: [UInt16]
   private var inverseDepth: [Float]
   private var ids: [UInt16]
-  private var cameraPositions: [Double] = []
-  private var worldNormals: [Float] = []
+  private var cameraPositions: [[Double]] = []
+  private var worldNormals: [[Float]] = []
 
-  /// The sRGB encoding table shared by every target; pure, so computed once.
+  /// The sRGB encoding table shared by every renderer; pure, so computed once.
   private static let srgbTable: [UInt8] = {
     var table = [UInt8](repeating: 0, count: 65536)
-    pk_srgb_encode_table(&table, Int32(table.count))
+    pk_srgb_encode_table(&table)
     return table
   }()
 
-  init(width: Int, height: Int, factor: Int) {
-    self.width = width * factor
-    self.height = height * factor
+  init(width: Int, height: Int, factor: Int, lighting: Lighting, stripRows: Int = 8) {
+    self.width = width
+    self.height = height
     self.factor = factor
-    color = [Float](repeating: 0, count: self.width * self.height * 3)
-    inverseDepth = [Float](repeating: 0, count: self.width * self.height)
-    ids = [UInt16](repeating: 0, count: self.width * self.height)
+    self.lighting = lighting
+    self.stripRows = stripRows
+    let samples = width * factor * stripRows * factor
+    color = [UInt16](repeating: 0, count: samples * 3)
+    inverseDepth = [Float](repeating: 0, count: samples)
+    ids = [UInt16](repeating: 0, count: samples)
   }
 
-  /// Hands the C kernels a view of the three planes. The pointers live only inside `body`,
-  /// during which nothing else touches the arrays (the class is used by one thread at a time).
-  private func withTarget<R>(_ body: (UnsafePointer<pk_raster_target>) -> R) -> R {
-    color.withUnsafeMutableBufferPointer { c in
+  /// Hands the C kernels a view of the strip buffers, `rows` sample rows high. The pointers
+  /// live only inside `body`, and the class is used by one thread at a time.
+  private func withStrip<R>(rows: Int, _ body: (UnsafePointer<pk_raster_target>) -> R) -> R {
+    let w = width * factor
+    let plane = w * stripRows * factor
+    return color.withUnsafeMutableBufferPointer { c in
       inverseDepth.withUnsafeMutableBufferPointer { d in
         ids.withUnsafeMutableBufferPointer { i in
+          let base = c.baseAddress!
           var t = pk_raster_target(
-            width: Int32(width), height: Int32(height), color: c.baseAddress, color_stride: width * 3,
-            inv_depth: d.baseAddress, depth_stride: width, ids: i.baseAddress, id_stride: width)
+            width: Int32(w), height: Int32(rows), color: (base, base + plane, base + 2 * plane),
+            color_stride: w, inv_depth: d.baseAddress, depth_stride: w, ids: i.baseAddress, id_stride: w)
           return body(&t)
         }
       }
     }
   }
 
-  func clear(to background: SceneColor) {
-    let bg = background.linear
-    withTarget { pk_raster_clear($0, bg) }
-  }
-
-  /// Draws `mesh` placed by `bodyToWorld` (rotation, translation) as seen by `camera`.
-  func draw(
-    _ mesh: Mesh, rotation: Matrix3, translation: Vec3, camera: PinholeCamera, color: SceneColor, id: UInt16,
-    lighting: Lighting
-  ) {
-    let n = mesh.vertexCount
-    if cameraPositions.count < n * 3 {
-      cameraPositions = [Double](repeating: 0, count: n * 3)
-      worldNormals = [Float](repeating: 0, count: n * 3)
-    }
-    // Body → camera: X_cam = R_c·(R_b·X + p) + t_c.
-    let r = camera.rotation * rotation
-    let t = camera.rotation * translation + Vec3(camera.translation)
-    let toCamera = [
-      r.row0.x, r.row0.y, r.row0.z, t.x, r.row1.x, r.row1.y, r.row1.z, t.y,
-      r.row2.x, r.row2.y, r.row2.z, t.z,
-    ]
-    let normalRotation = rotation.elements
-    let f = Double(factor)
-    var cam = pk_raster_camera(
-      fx: camera.fx * f, fy: camera.fy * f, cx: camera.cx * f, cy: camera.cy * f, near: 1e-3)
-    let albedo = color.linear
+  private func material(_ item: DrawItem) -> pk_raster_material {
+    let albedo = item.color.linear
     let light = Vec3(lighting.direction)
-    var material = pk_raster_material(
+    return pk_raster_material(
       albedo: (albedo[0], albedo[1], albedo[2]), ambient: Float(lighting.ambient),
-      diffuse: Float(lighting.diffuse), light: (Float(light.x), Float(light.y), Float(light.z)), id: id,
+      diffuse: Float(lighting.diffuse), light: (Float(light.x), Float(light.y), Float(light.z)), id: item.id,
       cull_back: 1)
-    pk_transform_vertices(mesh.positions, mesh.normals, Int32(n), toCamera, normalRotation, &cameraPositions, &worldNormals)
-    withTarget { target in
-      pk_raster_triangles(
-        target, &cam, cameraPositions, worldNormals, mesh.indices, Int32(mesh.triangleCount), &material)
-    }
   }
 
-  /// The box-filtered image, and the id and depth (metres) at each pixel's centre sample.
-  func resolve() -> (image: RGBImage, ids: [UInt16], depth: [Float]) {
-    let w = width / factor
-    let h = height / factor
-    var rgb = [UInt8](repeating: 0, count: w * h * 3)
-    var outIDs = [UInt16](repeating: 0, count: w * h)
-    var depth = [Float](repeating: 0, count: w * h)
-    let table = Self.srgbTable
-    withTarget { target in
-      pk_raster_resolve(target, Int32(factor), table, Int32(table.count), &rgb, w * 3, &outIDs, w, &depth, w)
+  /// Sample rows the item can cover: the projection of the camera-space cube around its
+  /// bounding sphere. Everything when the sphere reaches the near plane.
+  private func sampleRows(_ item: DrawItem, camera: PinholeCamera) -> ClosedRange<Double> {
+    let c = camera.rotation * item.translation + Vec3(camera.translation)
+    let r = item.mesh.boundingRadius
+    guard c.z - r > 1e-3 else { return -Double.infinity...Double.infinity }
+    let f = Double(factor)
+    let ys = [(c.y - r) / (c.z - r), (c.y - r) / (c.z + r), (c.y + r) / (c.z - r), (c.y + r) / (c.z + r)]
+    return (camera.fy * ys.min()! + camera.cy) * f...(camera.fy * ys.max()! + camera.cy) * f
+  }
+
+  /// Renders the items (drawn in order; nearer wins) and returns the box-filtered image with
+  /// `background` where nothing was drawn, and, when `maps` is set, the id and depth (metres)
+  /// at pixel centres (empty arrays otherwise).
+  func render(_ items: [DrawItem], camera: PinholeCamera, background: SceneColor, maps: Bool = true)
+    -> (image: RGBImage, ids: [UInt16], depth: [Float])
+  {
+    while cameraPositions.count < items.count {
+      cameraPositions.append([])
+      worldNormals.append([])
     }
-    return (RGBImage(width: w, height: h, pixels: rgb), outIDs, depth)
+    var materials: [pk_raster_material] = []
+    var reach: [ClosedRange<Double>] = []
+    for (i, item) in items.enumerated() {
+      let n = item.mesh.vertexCount
+      if cameraPositions[i].count < n * 3 {
+        cameraPositions[i] = [Double](repeating: 0, count: n * 3)
+        worldNormals[i] = [Float](repeating: 0, count: n * 3)
+      }
+      // Body → camera: X_cam = R_c·(R_b·X + p) + t_c.
+      let r = camera.rotation * item.rotation
+      let t = camera.rotation * item.translation + Vec3(camera.translation)
+      let toCamera = [
+        r.row0.x, r.row0.y, r.row0.z, t.x, r.row1.x, r.row1.y, r.row1.z, t.y,
+        r.row2.x, r.row2.y, r.row2.z, t.z,
+      ]
+      pk_transform_vertices(
+        item.mesh.positions, item.mesh.normals, Int32(n), toCamera, item.rotation.elements, &cameraPositions[i],
+        &worldNormals[i])
+      materials.append(material(item))
+      reach.append(sampleRows(item, camera: camera))
+    }
+
+    let bg = background.linear.map { UInt16((Double($0) * 65535).rounded()) }
+    var rgb = [UInt8](repeating: 0, count: width * height * 3)
+    var outIDs = [UInt16](repeating: 0, count: maps ? width * height : 0)
+    var depth = [Float](repeating: 0, count: maps ? width * height : 0)
+    let table = Self.srgbTable
+    let f = Double(factor)
+    for firstRow in stride(from: 0, to: height, by: stripRows) {
+      let rows = min(stripRows, height - firstRow)
+      let top = Double(firstRow * factor)
+      let bottom = Double((firstRow + rows) * factor)
+      // The strip sees the image through a camera whose principal point is shifted up.
+      var cam = pk_raster_camera(
+        fx: camera.fx * f, fy: camera.fy * f, cx: camera.cx * f, cy: camera.cy * f - top, near: 1e-3)
+      withStrip(rows: rows * factor) { target in
+        pk_raster_clear(target)
+        for i in items.indices where reach[i].upperBound >= top && reach[i].lowerBound <= bottom {
+          pk_raster_triangles(
+            target, &cam, cameraPositions[i], worldNormals[i], items[i].mesh.indices,
+            Int32(items[i].mesh.triangleCount), &materials[i])
+        }
+        let offset = firstRow * width
+        rgb.withUnsafeMutableBufferPointer { out in
+          outIDs.withUnsafeMutableBufferPointer { idOut in
+            depth.withUnsafeMutableBufferPointer { depthOut in
+              pk_raster_resolve(
+                target, Int32(factor), bg, table, out.baseAddress! + offset * 3, width * 3,
+                maps ? idOut.baseAddress! + offset : nil, width, maps ? depthOut.baseAddress! + offset : nil, width)
+            }
+          }
+        }
+      }
+    }
+    return (RGBImage(width: width, height: height, pixels: rgb), outIDs, depth)
   }
 }

@@ -3,8 +3,15 @@
 // through a pinhole camera (Camera.swift, Rasterizer.swift, CKernels/raster.c), plus the
 // ground truth analyzers are tested against. Deterministic to the bit for the same scenario.
 //
-// Frame k shows the world at exactly t = k / fps. Object ids in masks are 0 for background
-// and floor, i + 1 for scenario object i.
+// Contract, in one place (details where each is implemented):
+// - World: metres, right-handed, y up, floor y = 0, gravity along −y; an object's position is
+//   its bounding-box centre, shapes rest with their axis along +y (Physics.swift).
+// - Camera: OpenCV pinhole, X_cam = R·X_world + t, x right, y down, z forward; pixel (i, j)
+//   covers [i, i+1)×[j, j+1); u = fx·X/Z + cx with cx = width/2 (Camera.swift).
+// - Frame k shows the world at exactly t = k / fps.
+// - Mask ids: 0 for background and floor, i + 1 for scenario object i, read at pixel centres.
+// - Colours: scenario sRGB; shading albedo·(0.35 + 0.65·max(0, n·l)) in linear light, so a
+//   surface facing the light shows its declared colour (Rasterizer.swift).
 import Dispatch
 import Foundation
 import Media
@@ -102,13 +109,19 @@ public struct ReferenceRenderer: Sendable {
     self.options = options
   }
 
-  /// Simulates and renders every frame the scenario's clip asks for.
+  /// Simulates and renders every frame the scenario's clip asks for. Keeps no per-pixel
+  /// ground truth, so memory is the clip's frames alone.
   public func renderClip() throws -> Clip {
-    try render().clip
+    try render(keepingMaps: false).clip
   }
 
-  /// Simulates and renders every frame, with the ground truth of each.
+  /// Simulates and renders every frame, with the ground truth of each: poses, camera, and the
+  /// object-id mask and depth map (6 bytes a pixel a frame; use `renderClip` for long clips).
   public func render() throws -> RenderedClip {
+    try render(keepingMaps: true)
+  }
+
+  private func render(keepingMaps: Bool) throws -> RenderedClip {
     try validate()
     let spec = scenario.clip
     let camera = try PinholeCamera(spec: scenario.camera, width: spec.width, height: spec.height)
@@ -116,8 +129,9 @@ public struct ReferenceRenderer: Sendable {
     let count = spec.frameCount
     let poses = (0..<count).map { k in simulation.bodies(at: Double(k) / spec.fps).map(\.pose) }
     let meshes = scenario.world.objects.map { Mesh(shape: $0.shape, segments: options.segments) }
+    let empty = (mask: ObjectMask(width: 0, height: 0, ids: []), depth: DepthMap(width: 0, height: 0, metres: []))
 
-    // Frames are independent once the poses are known; each worker owns its target and
+    // Frames are independent once the poses are known; each worker owns its renderer and
     // writes only its own slots, so the result does not depend on the number of workers.
     var frames = [FrameTruth?](repeating: nil, count: count)
     var images = [RGBImage?](repeating: nil, count: count)
@@ -127,14 +141,20 @@ public struct ReferenceRenderer: Sendable {
         let frameOut = SendablePointer(frameSlots)
         let imageOut = SendablePointer(imageSlots)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-          let target = FrameTarget(width: spec.width, height: spec.height, factor: options.supersampling)
+          let renderer = FrameRenderer(
+            width: spec.width, height: spec.height, factor: options.supersampling, lighting: options.lighting)
           for k in stride(from: worker, to: count, by: workers) {
-            let (image, ids, depth) = draw(poses[k], meshes: meshes, camera: camera, into: target)
-            imageOut.buffer[k] = image
+            let frame = draw(poses[k], meshes: meshes, camera: camera, with: renderer, maps: keepingMaps)
+            imageOut.buffer[k] = frame.image
+            let maps =
+              keepingMaps
+              ? (
+                mask: ObjectMask(width: spec.width, height: spec.height, ids: frame.ids),
+                depth: DepthMap(width: spec.width, height: spec.height, metres: frame.depth)
+              ) : empty
             frameOut.buffer[k] = FrameTruth(
-              index: k, time: Double(k) / spec.fps, bodies: poses[k], camera: camera,
-              mask: ObjectMask(width: spec.width, height: spec.height, ids: ids),
-              depth: DepthMap(width: spec.width, height: spec.height, metres: depth))
+              index: k, time: Double(k) / spec.fps, bodies: poses[k], camera: camera, mask: maps.mask,
+              depth: maps.depth)
           }
         }
       }
@@ -142,22 +162,21 @@ public struct ReferenceRenderer: Sendable {
     return RenderedClip(clip: Clip(frames: images.map { $0! }, fps: spec.fps), frames: frames.map { $0! })
   }
 
-  private func draw(_ poses: [BodyPose], meshes: [Mesh], camera: PinholeCamera, into target: FrameTarget)
-    -> (RGBImage, [UInt16], [Float])
-  {
+  private func draw(
+    _ poses: [BodyPose], meshes: [Mesh], camera: PinholeCamera, with renderer: FrameRenderer, maps: Bool
+  ) -> (image: RGBImage, ids: [UInt16], depth: [Float]) {
     let world = scenario.world
-    target.clear(to: world.background)
+    var items: [DrawItem] = []
     if let floor = world.floor {
-      target.draw(
-        Self.floorMesh, rotation: .identity, translation: .zero, camera: camera, color: floor.color, id: 0,
-        lighting: options.lighting)
+      items.append(DrawItem(mesh: Self.floorMesh, rotation: .identity, translation: .zero, color: floor.color, id: 0))
     }
     for (i, object) in world.objects.enumerated() {
-      target.draw(
-        meshes[i], rotation: poses[i].orientation.matrix, translation: Vec3(poses[i].position), camera: camera,
-        color: object.color, id: UInt16(i + 1), lighting: options.lighting)
+      items.append(
+        DrawItem(
+          mesh: meshes[i], rotation: poses[i].orientation.matrix, translation: Vec3(poses[i].position),
+          color: object.color, id: UInt16(i + 1)))
     }
-    return target.resolve()
+    return renderer.render(items, camera: camera, background: world.background, maps: maps)
   }
 
   /// 1 km across: its edge lies within a few hundredths of a degree of the true horizon for

@@ -141,3 +141,55 @@ private func box(at y: Double, velocity: Vector3 = .zero, restitution: Double = 
     #expect(sim.bodies(at: 1.5)[0].pose.position == Vector3(0, 2, 0))
   }
 }
+
+@Suite struct Tables {
+  /// A 0.75 m table, 1 m wide along x, centred at the origin; its top is a support surface.
+  private let table = ObjectSpec(
+    name: "table", shape: .box(width: 1, height: 0.75, depth: 0.6), color: SceneColor(red: 0.5, green: 0.3, blue: 0.1),
+    position: Vector3(0, 0.375, 0), isStatic: true, restitution: 1, friction: 1)
+
+  private func world(_ objects: [ObjectSpec]) -> WorldSpec {
+    WorldSpec(
+      floor: FloorSpec(color: SceneColor(red: 0.5, green: 0.5, blue: 0.5), restitution: 1, friction: 1),
+      background: SceneColor(red: 0, green: 0, blue: 0), objects: [table] + objects)
+  }
+
+  @Test func ballDroppedOnTheTableRestsOnItsTop() {
+    var sim = Simulation(world: world([ball(at: 1.5, restitution: 0.3)]))
+    let b = sim.bodies(at: 3)[1]
+    #expect(b.isAtRest)
+    #expect(abs(b.lowestPoint - 0.75) < 1e-6)
+  }
+
+  @Test func ballDroppedBesideTheTableReachesTheFloor() {
+    var spec = ball(at: 1.5, restitution: 0.3)
+    spec.position.x = 0.6
+    var sim = Simulation(world: world([spec]))
+    let b = sim.bodies(at: 3)[1]
+    #expect(b.isAtRest)
+    #expect(abs(b.lowestPoint) < 1e-6)
+  }
+
+  /// A cup set on the table slides at v0 under friction μ; its centre reaches the edge 0.3 m
+  /// away with speed v_e = √(v0² − 2μg·0.3) at t_e = (v0 − v_e)/(μg), then falls freely.
+  /// Everything is solved in closed form, so 1e-9 m bounds rounding only.
+  @Test func cupSlidesOffTheEdgeAndFallsFromThere() {
+    let (v0, mu, g) = (2.0, 0.3, 9.81)
+    let cup = ObjectSpec(
+      name: "cup", shape: .cup(radius: 0.04, height: 0.1, wall: 0.005), color: SceneColor(red: 1, green: 1, blue: 1),
+      position: Vector3(0.2, 0.8, 0), velocity: Vector3(v0, 0, 0), friction: mu)
+    var sim = Simulation(world: world([cup]))
+    let ve = (v0 * v0 - 2 * mu * g * 0.3).squareRoot()
+    let te = (v0 - ve) / (mu * g)
+    let during = sim.bodies(at: te * 0.5)[1].pose.position
+    let s = te * 0.5
+    #expect(abs(during.x - (0.2 + v0 * s - 0.5 * mu * g * s * s)) < 1e-9)
+    #expect(during.y == 0.8)
+    let fall = 0.2  // well before it reaches the floor (0.7 m down takes 0.38 s)
+    let p = sim.bodies(at: te + fall)[1].pose
+    #expect(abs(p.position.x - (0.5 + ve * fall)) < 1e-9)
+    #expect(abs(p.position.y - (0.8 - 0.5 * g * fall * fall)) < 1e-9)
+    #expect(sim.bodies(at: 4)[1].isAtRest)
+    #expect(abs(sim.bodies(at: 4)[1].lowestPoint) < 1e-6)
+  }
+}

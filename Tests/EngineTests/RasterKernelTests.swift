@@ -8,7 +8,7 @@ import Testing
 @Suite struct RasterKernel {
   /// Ids drawn by one triangle into a fresh width×width target.
   private func coverage(_ corners: [(Double, Double)], width: Int) -> [UInt16] {
-    var color = [Float](repeating: 0, count: width * width * 3)
+    var color = [UInt16](repeating: 0, count: width * width * 3)
     var depth = [Float](repeating: 0, count: width * width)
     var ids = [UInt16](repeating: 0, count: width * width)
     let positions = corners.flatMap { [$0.0, $0.1, 1.0] }
@@ -20,14 +20,16 @@ import Testing
     color.withUnsafeMutableBufferPointer { c in
       depth.withUnsafeMutableBufferPointer { d in
         ids.withUnsafeMutableBufferPointer { i in
+          let base = c.baseAddress!
           var target = pk_raster_target(
-            width: Int32(width), height: Int32(width), color: c.baseAddress, color_stride: width * 3,
+            width: Int32(width), height: Int32(width),
+            color: (base, base + width * width, base + 2 * width * width), color_stride: width,
             inv_depth: d.baseAddress, depth_stride: width, ids: i.baseAddress, id_stride: width)
           pk_raster_triangles(&target, &camera, positions, normals, indices, 1, &material)
         }
       }
     }
-    return ids
+    return zip(ids, depth).map { $0.1 > 0 ? $0.0 : 0 }
   }
 
   /// Squares split along a diagonal that passes exactly through sample centres: each sample
@@ -51,7 +53,7 @@ import Testing
   /// The sRGB table inverts the sRGB decoding of every 8-bit code.
   @Test func srgbTableRoundTripsEveryCode() {
     var table = [UInt8](repeating: 0, count: 65536)
-    pk_srgb_encode_table(&table, 65536)
+    pk_srgb_encode_table(&table)
     for code in 0...255 {
       let c = Double(code) / 255
       let linear = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)

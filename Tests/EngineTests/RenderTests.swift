@@ -160,6 +160,8 @@ private func linearToSRGB(_ c: Double) -> Double { c <= 0.0031308 ? 12.92 * c : 
     #expect(a.frames.count == 12)
     #expect(a.frames == b.frames)
     #expect(a.frames.first != a.frames.last)
+    // Keeping the per-pixel ground truth must not change the images.
+    #expect(try ReferenceRenderer(scenario: falling).render().clip.frames == a.frames)
   }
 
   /// Frame k shows t = k/fps: the ground truth and the mask both follow ½gt².
@@ -190,6 +192,37 @@ private func linearToSRGB(_ c: Double) -> Double { c <= 0.0031308 ? 12.92 * c : 
       Issue.record("a cup with a wall thicker than its radius was rendered")
     } catch {
       #expect("\(error)" == "scenario 'test/scene': object 'cup' has an impossible cup cup(radius: 0.05, height: 0.1, wall: 0.06)")
+    }
+  }
+}
+
+@Suite struct Strips {
+  /// Strips are a cache optimization and must not show: one strip, 8-row strips and odd
+  /// 5-row strips (which do not divide the image) give the same bytes.
+  @Test func stripHeightDoesNotChangeTheImage() throws {
+    let objects = [
+      sphere(at: Vector3(0.1, 0.45, 0.2), radius: 0.3),
+      ObjectSpec(
+        name: "cup", shape: .cup(radius: 0.15, height: 0.3, wall: 0.02), color: blue, position: Vector3(-0.5, 0.15, 0),
+        isStatic: true),
+    ]
+    let s = scene(objects, size: 96)
+    let camera = try PinholeCamera(spec: s.camera, width: 96, height: 96)
+    let items = [DrawItem(mesh: .floor(half: 500), rotation: .identity, translation: .zero, color: grey, id: 0)]
+      + objects.enumerated().map { i, o in
+        DrawItem(
+          mesh: Mesh(shape: o.shape), rotation: .identity, translation: Vec3(o.position), color: o.color,
+          id: UInt16(i + 1))
+      }
+    func render(strip: Int) -> (RGBImage, [UInt16], [Float]) {
+      FrameRenderer(width: 96, height: 96, factor: 3, lighting: .standard, stripRows: strip)
+        .render(items, camera: camera, background: sky)
+    }
+    let whole = render(strip: 96)
+    for strip in [8, 5] {
+      let striped = render(strip: strip)
+      #expect(striped.0 == whole.0, "strip \(strip)")
+      #expect(striped.1 == whole.1 && striped.2 == whole.2, "strip \(strip)")
     }
   }
 }

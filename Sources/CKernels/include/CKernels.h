@@ -20,14 +20,17 @@ extern "C" {
 /* Rasterizer (raster.c): triangles into colour and depth buffers for the reference engine. */
 
 /* A supersampled render target: three planes of width×height samples, all caller-owned.
- * color      linear-light RGB floats, 3 per sample; rows `color_stride` floats apart.
  * inv_depth  1/Z of the nearest surface (Z along the camera's forward axis, metres);
- *            0 means nothing drawn (infinitely far). Rows `depth_stride` floats apart.
- * ids        object id of the nearest surface, 0 for background; rows `id_stride` apart.
+ *            0 means nothing drawn (background). Rows `depth_stride` floats apart.
+ * color      three planes (red, green, blue) of linear light in 16-bit fixed point
+ *            (65535 = 1.0); rows `color_stride` elements apart. Meaningful only where
+ *            inv_depth > 0. Planar so that per-sample loops vectorize.
+ * ids        object id of the nearest surface; rows `id_stride` apart. Meaningful only
+ *            where inv_depth > 0 (elsewhere the id is 0, background).
  * Sample (x, y) is centred at (x + 0.5, y + 0.5) in target coordinates. */
 typedef struct pk_raster_target {
   int32_t width, height;
-  float *color;
+  uint16_t *color[3];
   ptrdiff_t color_stride;
   float *inv_depth;
   ptrdiff_t depth_stride;
@@ -54,9 +57,9 @@ typedef struct pk_raster_material {
   int32_t cull_back;
 } pk_raster_material;
 
-/* pk_raster_clear — fills the colour plane with `background` (linear RGB), inv_depth with 0
- * and ids with 0. O(width·height), no allocation. */
-void pk_raster_clear(const pk_raster_target *target, const float background[3]);
+/* pk_raster_clear — empties the target by zeroing inv_depth; colour and ids are left as they
+ * are, since they count only where inv_depth > 0. O(width·height), no allocation. */
+void pk_raster_clear(const pk_raster_target *target);
 
 /* pk_transform_vertices — rigid transform of a mesh for drawing.
  * positions, normals  `count` xyz float triples in the body frame.
@@ -80,28 +83,31 @@ void pk_transform_vertices(const float *restrict positions, const float *restric
  * cover each sample exactly once (a tie rule on the edge direction). A covered sample nearer
  * than the stored one (greater 1/Z) gets the shaded colour, 1/Z and material id.
  * Triangles are clipped against Z = near. No allocation; deterministic for a given draw
- * order. Cost O(triangles + covered bounding-box samples). */
+ * order. Cost O(triangles + rows + covered samples): each row's covered span is solved
+ * from the edge equations, so samples outside a triangle are never visited. */
 void pk_raster_triangles(const pk_raster_target *target, const pk_raster_camera *camera,
                          const double *restrict camera_positions, const float *restrict normals,
                          const uint32_t *restrict indices, int32_t triangle_count,
                          const pk_raster_material *material);
 
-/* pk_srgb_encode_table — fills `table[0..size)` so that table[i] is the 8-bit sRGB code of
- * linear value i/(size−1). With size 65536 the table is finer than any 8-bit step.
- * O(size); call once and keep the table. */
-void pk_srgb_encode_table(uint8_t *table, int32_t size);
+/* pk_srgb_encode_table — fills `table[0..65536)` so that table[i] is the 8-bit sRGB code of
+ * linear value i/65535, the target's colour encoding. Finer than any 8-bit step.
+ * O(65536); call once and keep the table. */
+void pk_srgb_encode_table(uint8_t *table);
 
-/* pk_raster_resolve — downsamples a target by `factor` in each axis into output pixels.
+/* pk_raster_resolve — downsamples a target by `factor` (1...8) in each axis into pixels.
  * rgb      out: (width/factor)×(height/factor) pixels of 3 sRGB bytes, rows `rgb_stride`
- *          bytes apart: the box-filtered mean of factor² linear samples, encoded with
- *          `table` (pk_srgb_encode_table, `table_size` entries).
+ *          bytes apart: the box-filtered mean of factor² linear samples, `background`
+ *          (16-bit linear RGB) standing for samples where nothing was drawn, rounded and
+ *          encoded with `table` (pk_srgb_encode_table).
  * ids      out (may be NULL): the id of sample (factor/2, factor/2) of each pixel, the
  *          sample at the pixel centre when factor is odd. Rows `id_stride` apart.
  * depth    out (may be NULL): Z in metres at that same sample, +infinity where nothing was
  *          drawn. Rows `depth_stride` apart.
  * O(width·height) of the target, no allocation. */
-void pk_raster_resolve(const pk_raster_target *target, int32_t factor, const uint8_t *table,
-                       int32_t table_size, uint8_t *restrict rgb, ptrdiff_t rgb_stride,
+void pk_raster_resolve(const pk_raster_target *target, int32_t factor,
+                       const uint16_t background[3], const uint8_t *table,
+                       uint8_t *restrict rgb, ptrdiff_t rgb_stride,
                        uint16_t *restrict ids, ptrdiff_t id_stride, float *restrict depth,
                        ptrdiff_t depth_stride);
 
