@@ -43,6 +43,11 @@ let package = Package(
     .testTarget(
       name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Generators", "Media", "Scenarios"]),
     .testTarget(name: "RunsTests", dependencies: ["Runs", "Analysis", "Scenarios"]),
-    .testTarget(name: "PlumbTests", dependencies: ["PlumbCLI", "Runs", "Reports", "Media"]),
+    .testTarget(
+      name: "PlumbTests",
+      dependencies: [
+        "PlumbCLI", "Runs", "Reports", "Media",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
   ]
 )
