@@ -1,0 +1,18 @@
+import ArgumentParser
+import Runs
+
+/// Where runs are kept, shared by every command that reads or writes them.
+struct StoreOptions: ParsableArguments {
+  @Option(help: "The run store (SQLite).")
+  var store = "reports/plumb.db"
+
+  func open() throws -> RunStore { try RunStore(path: store) }
+
+  /// The run named `id`, or an error that lists what the store has.
+  func run(_ id: String, in store: RunStore) throws -> RunRecord {
+    if let run = try store.run(id: id) { return run }
+    let known = try store.runs().prefix(5).map(\.id)
+    let hint = known.isEmpty ? "the store has no runs" : "recent runs: " + known.joined(separator: ", ")
+    throw ValidationError("no run '\(id)' in \(self.store) (\(hint))")
+  }
+}
