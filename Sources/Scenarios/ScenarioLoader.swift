@@ -297,6 +297,13 @@ struct ScenarioReader {
     let owner = name.map { "object '\($0)'" } ?? "object #\(number)"
     let options = bodyOptions(fields, owner: owner, canBreak: canBreak)
     if let isStatic { rejectConflictingMotion(fields, isStatic: isStatic, owner: owner) }
+    if let start = options?.path?.first?.position, let position, start != position {
+      // Before its first keyframe a path holds the first position, so that is where it starts.
+      diagnostics.report(
+        "'position' of \(owner) must be where its path starts, \(start.listText); "
+          + "found \(position.listText)", at: fields["position"]?.mark)
+      return nil
+    }
     guard let name, let shape, let color, let position, let velocity, let isStatic, let surface,
       let options
     else { return nil }

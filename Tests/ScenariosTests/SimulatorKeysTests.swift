@@ -270,6 +270,12 @@ let simulatorScenario = """
             color: red
             position: [0, 0.05, 0]
             path: [{t: 0, position: [0, 0.05, 0]}]
+          - name: pusher
+            shape: box
+            size: [0.1, 0.1, 0.1]
+            color: blue
+            position: [0, 0.05, 0]
+            path: [{t: 0.5, position: [-1, 0.05, 0]}, {t: 1, position: [0, 0.05, 0]}]
       """
   #expect(
     errorText(yaml) == """
@@ -280,6 +286,7 @@ let simulatorScenario = """
       s.yaml:16:31: expected 3 numbers [x, y, z] for 'position', found 2 items
       s.yaml:17:11: expected a keyframe such as {t: 0, position: [0, 0.5, 0]}, found a list
       s.yaml:23:13: 'path' of object 'slider' must list at least 2 keyframes such as {t: 0, position: [0, 0.5, 0]}, found 1
+      s.yaml:28:17: 'position' of object 'pusher' must be where its path starts, [-1, 0.05, 0]; found [0, 0.05, 0]
       """)
 }
 
