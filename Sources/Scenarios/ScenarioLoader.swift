@@ -103,6 +103,11 @@ struct ScenarioReader {
     }
     guard let id, let prompt, let clip, let camera, let world, let checks, let conditioning
     else { return nil }
+    if let nodes = fields["checks"]?.sequence.map(Array.init),
+      !rejectChecksWithoutSubject(checks, at: nodes, in: world)
+    {
+      return nil
+    }
     return Scenario(
       id: id, prompt: prompt, clip: clip, camera: camera, world: world, checks: checks,
       conditioning: conditioning)

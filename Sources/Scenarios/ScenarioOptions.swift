@@ -272,6 +272,27 @@ extension ScenarioReader {
     return (chosen.name, fields, usable)
   }
 
+  /// Checks that judge one object; a check of another kind looks at the whole clip.
+  static let subjectChecks: Set<CheckSpec.Kind> = [.physics, .permanence]
+
+  /// Reports each check that judges one object but names none when no object moves under
+  /// physics, so there is no default subject. `nodes` are the checks as written. True if none.
+  func rejectChecksWithoutSubject(
+    _ checks: [CheckSpec], at nodes: [Node], in world: WorldSpec
+  ) -> Bool {
+    guard !world.objects.contains(where: \.isDynamic) else { return true }
+    var allHaveOne = true
+    for (check, node) in zip(checks, nodes)
+    where check.object == nil && Self.subjectChecks.contains(check.kind) {
+      let name = check.kind.rawValue
+      diagnostics.report(
+        "check '\(name)' needs an object to judge and no object here moves under physics; "
+          + "name one, as in '\(name): {object: \(world.objects[0].name)}'", at: node.mark)
+      allHaveOne = false
+    }
+    return allHaveOne
+  }
+
   /// `{frames: N}` with 1 <= N < the clip's frame count (known only when the clip is valid).
   func conditioning(_ node: Node, clip: ClipSpec?) -> ConditioningSpec? {
     guard let fields = Fields(node, key: "conditioning", diagnostics) else { return nil }

@@ -401,3 +401,23 @@ let simulatorScenario = """
       s.yaml:6:65: check 'temporal' names object 'c', which is not in world.objects (did you mean 'b'?)
       """)
 }
+
+@Test func checkOfOneObjectNeedsANameWhenNothingMovesUnderPhysics() {
+  let yaml =
+    header + """
+      world:
+        objects:
+          - {name: wall, shape: box, size: [1, 1, 0.1], color: grey, position: [0, 0.5, 0], static: true}
+          - name: screen
+            shape: box
+            size: [0.3, 0.3, 0.02]
+            color: black
+            position: [0, 0.15, 1]
+            path: [{t: 0, position: [0, 0.15, 1]}, {t: 1, position: [1, 0.15, 1]}]
+      checks: [consistency, temporal, physics-iq, permanence, physics: {object: wall}]
+      """
+  #expect(
+    errorText(yaml)
+      == "s.yaml:14:45: check 'permanence' needs an object to judge and no object here moves under physics; name one, as in 'permanence: {object: wall}'"
+  )
+}
