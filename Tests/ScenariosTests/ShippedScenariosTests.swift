@@ -65,7 +65,8 @@ func startingView(of object: ObjectSpec, in scenario: Scenario) -> (pixels: Doub
   let focal = height / 2 / tan(camera.fieldOfViewDegrees * .pi / 360)
   let u = Double(scenario.clip.width) / 2 + focal * dot(offset, right) / depth
   let v = height / 2 - focal * dot(offset, up) / depth
-  let inFrame = depth > 0 && (0...Double(scenario.clip.width)).contains(u) && (0...height).contains(v)
+  let inFrame =
+    depth > 0 && (0...Double(scenario.clip.width)).contains(u) && (0...height).contains(v)
   return (focal * object.shape.height / depth, inFrame)
 }
 

@@ -393,13 +393,14 @@ let simulatorScenario = """
     yaml: header + world + "checks: [\(names.joined(separator: ", "))]", file: "k.yaml")
   #expect(scenario.checks.map(\.kind) == CheckSpec.Kind.allCases)
   #expect(
-    errorText(header + world + "checks: [permanance, physicsiq, consistancy, temporal: {object: c}]")
-      == """
-      s.yaml:6:10: unknown check 'permanance' (did you mean 'permanence'?)
-      s.yaml:6:22: unknown check 'physicsiq' (did you mean 'physics-iq'?)
-      s.yaml:6:33: unknown check 'consistancy' (did you mean 'consistency'?)
-      s.yaml:6:65: check 'temporal' names object 'c', which is not in world.objects (did you mean 'b'?)
-      """)
+    errorText(
+      header + world + "checks: [permanance, physicsiq, consistancy, temporal: {object: c}]")
+        == """
+        s.yaml:6:10: unknown check 'permanance' (did you mean 'permanence'?)
+        s.yaml:6:22: unknown check 'physicsiq' (did you mean 'physics-iq'?)
+        s.yaml:6:33: unknown check 'consistancy' (did you mean 'consistency'?)
+        s.yaml:6:65: check 'temporal' names object 'c', which is not in world.objects (did you mean 'b'?)
+        """)
 }
 
 @Test func checkOfOneObjectNeedsANameWhenNothingMovesUnderPhysics() {
