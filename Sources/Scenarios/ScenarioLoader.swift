@@ -253,11 +253,6 @@ struct ScenarioReader {
         firstUse[name] = nameNode.mark?.line ?? 0
       }
     }
-    let common = [
-      "name", "shape", "color", "position", "velocity", "static", "restitution", "friction",
-      "rotation", "spin", "density", "path", "texture",
-    ]
-    let geometryKeys = ["size", "radius", "height", "wall"]
     let shapeNode = fields.required("shape")
     let shapeName = shapeNode.flatMap { diagnostics.string($0, for: "shape") }
     let entry = shapeName.flatMap { name in Self.geometry.first { $0.shape == name } }
@@ -270,23 +265,7 @@ struct ScenarioReader {
         "unknown shape '\(shapeName)'\(fields.context) (\(hint))", at: shapeNode.mark)
     }
     let canBreak = entry.map { Self.breakableShapes.contains($0.shape) } ?? true
-    if let entry {
-      var misplaced: [String: String] = [:]
-      for key in geometryKeys where !entry.keys.contains(key) {
-        misplaced[key] =
-          "key '\(key)' does not apply to shape '\(entry.shape)' (use \(entry.advice))"
-      }
-      if !canBreak {
-        misplaced["breakable"] =
-          "key 'breakable' does not apply to shape '\(entry.shape)'\(fields.context) "
-          + "(only \(Self.breakableShapes.joined(separator: ", ")) can break)"
-      }
-      let breakable = canBreak ? ["breakable"] : []
-      fields.rejectUnknownKeys(allowed: common + breakable + entry.keys, misplaced: misplaced)
-    } else {
-      // Without a usable shape, geometry keys cannot be judged; report only true unknowns.
-      fields.rejectUnknownKeys(allowed: common + ["breakable"] + geometryKeys)
-    }
+    rejectUnknownObjectKeys(fields, shape: entry, canBreak: canBreak)
     let shape = entry.flatMap { self.shape($0.shape, fields) }
     let color = fields.required("color").flatMap { diagnostics.color($0, for: "color") }
     let position = fields.required("position").flatMap {
@@ -317,6 +296,34 @@ struct ScenarioReader {
       isStatic: isStatic, restitution: surface.restitution, friction: surface.friction,
       rotationDegrees: options.rotation, spinDegrees: options.spin, density: options.density,
       path: options.path, breakable: options.breakable, texture: options.texture)
+  }
+
+  /// Reports keys no object has, and geometry keys or `breakable` that the shape does not use;
+  /// without a known `shape` only the keys no object has.
+  func rejectUnknownObjectKeys(
+    _ fields: Fields, shape entry: (shape: String, keys: [String], advice: String)?,
+    canBreak: Bool
+  ) {
+    let common = [
+      "name", "shape", "color", "position", "velocity", "static", "restitution", "friction",
+      "rotation", "spin", "density", "path", "texture", "breakable",
+    ]
+    let geometryKeys = ["size", "radius", "height", "wall"]
+    guard let entry else {
+      fields.rejectUnknownKeys(allowed: common + geometryKeys)
+      return
+    }
+    var misplaced: [String: String] = [:]
+    for key in geometryKeys where !entry.keys.contains(key) {
+      misplaced[key] = "key '\(key)' does not apply to shape '\(entry.shape)' (use \(entry.advice))"
+    }
+    if !canBreak {
+      misplaced["breakable"] =
+        "key 'breakable' does not apply to shape '\(entry.shape)'\(fields.context) "
+        + "(only \(Self.breakableShapes.joined(separator: ", ")) can break)"
+    }
+    fields.rejectUnknownKeys(
+      allowed: common.filter { canBreak || $0 != "breakable" } + entry.keys, misplaced: misplaced)
   }
 
   /// The optional `restitution` (0...1, default 0.3) and `friction` (>= 0, default 0.5) that
