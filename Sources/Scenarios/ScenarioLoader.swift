@@ -71,7 +71,7 @@ func readText(path: String) throws(ScenarioErrors) -> String {
 
 /// Walks one scenario document. Each method reports what is wrong in its part and returns nil
 /// if that part is unusable, so siblings are still read and their errors reported too.
-private struct ScenarioReader {
+struct ScenarioReader {
   let diagnostics: Diagnostics
 
   init(_ diagnostics: Diagnostics) {
@@ -88,7 +88,9 @@ private struct ScenarioReader {
         at: root.mark)
       return nil
     }
-    fields.rejectUnknownKeys(allowed: ["id", "prompt", "clip", "camera", "world", "checks"])
+    fields.rejectUnknownKeys(allowed: [
+      "id", "prompt", "clip", "camera", "world", "checks", "conditioning",
+    ])
     let id = fields.required("id").flatMap(self.identifier)
     let prompt = fields.required("prompt").flatMap { diagnostics.string($0, for: "prompt") }
     let clip = fields.required("clip").flatMap(self.clip)
@@ -96,9 +98,19 @@ private struct ScenarioReader {
     let world = fields.required("world").flatMap(self.world)
     let names = fields["world"].flatMap(declaredObjectNames)
     let checks = fields["checks"].map { self.checks($0, objectNames: names) } ?? []
-    guard let id, let prompt, let clip, let camera, let world, let checks else { return nil }
+    let conditioning = optional(fields["conditioning"], default: nil) {
+      self.conditioning($0, clip: clip).map(Optional.some)
+    }
+    guard let id, let prompt, let clip, let camera, let world, let checks, let conditioning
+    else { return nil }
+    if let nodes = fields["checks"]?.sequence.map(Array.init),
+      !rejectChecksWithoutSubject(checks, at: nodes, in: world)
+    {
+      return nil
+    }
     return Scenario(
-      id: id, prompt: prompt, clip: clip, camera: camera, world: world, checks: checks)
+      id: id, prompt: prompt, clip: clip, camera: camera, world: world, checks: checks,
+      conditioning: conditioning)
   }
 
   func identifier(_ node: Node) -> String? {
@@ -137,7 +149,7 @@ private struct ScenarioReader {
 
   func camera(_ node: Node) -> CameraSpec? {
     guard let fields = Fields(node, key: "camera", diagnostics) else { return nil }
-    fields.rejectUnknownKeys(allowed: ["fov", "position", "look_at"])
+    fields.rejectUnknownKeys(allowed: ["fov", "position", "look_at", "path"])
     let fov = fields.required("fov").flatMap {
       diagnostics.number(
         $0, for: "fov",
@@ -146,12 +158,17 @@ private struct ScenarioReader {
     let position = fields.required("position").flatMap { diagnostics.vector($0, for: "position") }
     let lookAtNode = fields.required("look_at")
     let lookAt = lookAtNode.flatMap { diagnostics.vector($0, for: "look_at") }
-    guard let fov, let position, let lookAt else { return nil }
-    guard lookAt != position else {
+    var start = position.flatMap { position in lookAt.map { (position, $0) } }
+    if let (position, lookAt) = start, lookAt == position {
       diagnostics.report("'look_at' must differ from the camera 'position'", at: lookAtNode?.mark)
-      return nil
+      start = nil
     }
-    return CameraSpec(fieldOfViewDegrees: fov, position: position, lookAt: lookAt)
+    // Without a valid start the path is still read, so its own errors are reported.
+    let path = optional(fields["path"], default: nil) {
+      cameraPath($0, start: start).map(Optional.some)
+    }
+    guard let fov, let (position, lookAt) = start, let path else { return nil }
+    return CameraSpec(fieldOfViewDegrees: fov, position: position, lookAt: lookAt, path: path)
   }
 
   func world(_ node: Node) -> WorldSpec? {
@@ -178,13 +195,18 @@ private struct ScenarioReader {
       return nil
     }
     guard let fields = Fields(node, key: "floor", diagnostics) else { return nil }
-    fields.rejectUnknownKeys(allowed: ["color", "restitution", "friction"])
+    fields.rejectUnknownKeys(allowed: ["color", "restitution", "friction", "texture"])
     let color = optional(fields["color"], default: ScenarioLoader.defaultFloor.color) {
       diagnostics.color($0, for: "color")
     }
     let surface = surface(fields)
-    guard let color, let surface else { return nil }
-    return FloorSpec(color: color, restitution: surface.restitution, friction: surface.friction)
+    let texture = optional(fields["texture"], default: nil) {
+      self.texture($0, owner: "'floor'").map(Optional.some)
+    }
+    guard let color, let surface, let texture else { return nil }
+    return FloorSpec(
+      color: color, restitution: surface.restitution, friction: surface.friction,
+      texture: texture)
   }
 
   func objects(_ node: Node) -> [ObjectSpec]? {
@@ -231,10 +253,6 @@ private struct ScenarioReader {
         firstUse[name] = nameNode.mark?.line ?? 0
       }
     }
-    let common = [
-      "name", "shape", "color", "position", "velocity", "static", "restitution", "friction",
-    ]
-    let geometryKeys = ["size", "radius", "height", "wall"]
     let shapeNode = fields.required("shape")
     let shapeName = shapeNode.flatMap { diagnostics.string($0, for: "shape") }
     let entry = shapeName.flatMap { name in Self.geometry.first { $0.shape == name } }
@@ -246,17 +264,8 @@ private struct ScenarioReader {
       diagnostics.report(
         "unknown shape '\(shapeName)'\(fields.context) (\(hint))", at: shapeNode.mark)
     }
-    if let entry {
-      var misplaced: [String: String] = [:]
-      for key in geometryKeys where !entry.keys.contains(key) {
-        misplaced[key] =
-          "key '\(key)' does not apply to shape '\(entry.shape)' (use \(entry.advice))"
-      }
-      fields.rejectUnknownKeys(allowed: common + entry.keys, misplaced: misplaced)
-    } else {
-      // Without a usable shape, geometry keys cannot be judged; report only true unknowns.
-      fields.rejectUnknownKeys(allowed: common + geometryKeys)
-    }
+    let canBreak = entry.map { Self.breakableShapes.contains($0.shape) } ?? true
+    rejectUnknownObjectKeys(fields, shape: entry, canBreak: canBreak)
     let shape = entry.flatMap { self.shape($0.shape, fields) }
     let color = fields.required("color").flatMap { diagnostics.color($0, for: "color") }
     let position = fields.required("position").flatMap {
@@ -269,11 +278,52 @@ private struct ScenarioReader {
       diagnostics.bool($0, for: "static")
     }
     let surface = surface(fields)
-    guard let name, let shape, let color, let position, let velocity, let isStatic, let surface
+    let owner = name.map { "object '\($0)'" } ?? "object #\(number)"
+    let options = bodyOptions(fields, owner: owner, canBreak: canBreak)
+    if let isStatic { rejectConflictingMotion(fields, isStatic: isStatic, owner: owner) }
+    if let start = options?.path?.first?.position, let position, start != position {
+      // Before its first keyframe a path holds the first position, so that is where it starts.
+      diagnostics.report(
+        "'position' of \(owner) must be where its path starts, \(start.listText); "
+          + "found \(position.listText)", at: fields["position"]?.mark)
+      return nil
+    }
+    guard let name, let shape, let color, let position, let velocity, let isStatic, let surface,
+      let options
     else { return nil }
     return ObjectSpec(
       name: name, shape: shape, color: color, position: position, velocity: velocity,
-      isStatic: isStatic, restitution: surface.restitution, friction: surface.friction)
+      isStatic: isStatic, restitution: surface.restitution, friction: surface.friction,
+      rotationDegrees: options.rotation, spinDegrees: options.spin, density: options.density,
+      path: options.path, breakable: options.breakable, texture: options.texture)
+  }
+
+  /// Reports keys no object has, and geometry keys or `breakable` that the shape does not use;
+  /// without a known `shape` only the keys no object has.
+  func rejectUnknownObjectKeys(
+    _ fields: Fields, shape entry: (shape: String, keys: [String], advice: String)?,
+    canBreak: Bool
+  ) {
+    let common = [
+      "name", "shape", "color", "position", "velocity", "static", "restitution", "friction",
+      "rotation", "spin", "density", "path", "texture", "breakable",
+    ]
+    let geometryKeys = ["size", "radius", "height", "wall"]
+    guard let entry else {
+      fields.rejectUnknownKeys(allowed: common + geometryKeys)
+      return
+    }
+    var misplaced: [String: String] = [:]
+    for key in geometryKeys where !entry.keys.contains(key) {
+      misplaced[key] = "key '\(key)' does not apply to shape '\(entry.shape)' (use \(entry.advice))"
+    }
+    if !canBreak {
+      misplaced["breakable"] =
+        "key 'breakable' does not apply to shape '\(entry.shape)'\(fields.context) "
+        + "(only \(Self.breakableShapes.joined(separator: ", ")) can break)"
+    }
+    fields.rejectUnknownKeys(
+      allowed: common.filter { canBreak || $0 != "breakable" } + entry.keys, misplaced: misplaced)
   }
 
   /// The optional `restitution` (0...1, default 0.3) and `friction` (>= 0, default 0.5) that

@@ -247,6 +247,7 @@ func thrownText(_ body: () throws -> Void) -> String? {
       s.yaml:3:17: 'seconds' must be greater than 0 and at most 600, found 0
       s.yaml:3:36: 'width' must be between 16 and 8192, found 8
       s.yaml:4:15: 'fov' must be greater than 1 and less than 179 (degrees), found 180
+      s.yaml:4:50: 'look_at' must differ from the camera 'position'
       s.yaml:6:12: 'gravity' must be at least 0, found -9.81
       s.yaml:8:40: 'radius' must be greater than 0, found 0
       s.yaml:8:54: 'color' must be between 0 and 1, found 2
