@@ -51,8 +51,7 @@ struct RunCommand: AsyncParsableCommand {
       id: runID, scenarios: selection.scenarios, seeds: (0..<UInt64(seedCount)).map { $0 },
       onEvent: { try progress.handle($0) })
     let reportPath = try RunReport.write(record, to: folder)
-    Terminal.note(
-      "\(record.passedCount) passed, \(record.violatedCount) with violations, \(record.failedCount) failed")
+    Terminal.note(record.tally)
     print(reportPath)
     if record.failedCount > 0 { throw ExitCode(1) }
   }

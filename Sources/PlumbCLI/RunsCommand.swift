@@ -35,7 +35,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
       let run = try store.run(id, in: try store.open())
-      print("run \(run.id) · generator \(run.generator) · \(run.samples.count) samples · \(run.passedCount) passed, \(run.violatedCount) with violations, \(run.failedCount) failed")
+      print("run \(run.id) · generator \(run.generator) · \(run.samples.count) samples · \(run.tally)")
       for sample in run.samples {
         let measurements = sample.results.flatMap { result in
           result.measurements.compactMap { m in

@@ -40,7 +40,7 @@ public enum ComparisonReport {
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>Plumbline comparison</title><style>\(stylesheet)</style></head><body>
+      <title>Plumbline comparison</title><style>\(pageStylesheet)\(stylesheet)</style></head><body>
       <h1>Checkpoint comparison</h1>
       <p>Baseline <b>\(escapeHTML(baseline.generator))</b> (run <code>\(escapeHTML(baseline.id))</code>)
       against \(candidates.map { "<b>\(escapeHTML($0.0.generator))</b>" }.joined(separator: ", ")).
@@ -80,7 +80,7 @@ public enum ComparisonReport {
       }
       page += "</tbody></table>\n"
     }
-    page += "<script>\(sortScript)</script></body></html>\n"
+    page += "<script>\(sortScript)\(pageReadyScript)</script></body></html>\n"
     return page
   }
 
@@ -134,9 +134,7 @@ public enum ComparisonReport {
     """
 
   static let stylesheet = """
-    body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1rem 1.5rem;color:#1d2330}
-    table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.25rem .6rem;border-bottom:1px solid #e4e7ee;text-align:left;vertical-align:top}
-    td.num{text-align:right;font-variant-numeric:tabular-nums}.worse{color:#c92a2a;font-weight:600}.better{color:#2b8a3e;font-weight:600}.same{color:#5c6577}
+    .worse{color:#c92a2a;font-weight:600}.better{color:#2b8a3e;font-weight:600}.same{color:#5c6577}
     .radar .tick,.radar .legend{font-size:12px;fill:#454d5e}
     """
 }

@@ -19,7 +19,14 @@ public struct Thumbnail: Sendable, Hashable, Codable {
 /// One scenario at one seed: what was generated and what the analyzers said.
 public struct SampleRecord: Sendable, Hashable, Codable {
   public enum Status: String, Sendable, Hashable, Codable {
-    case passed, violated, failed
+    /// Every check ran and found nothing that breaks what must hold.
+    case passed
+    /// Some check found a violation.
+    case violated
+    /// The clip could not be generated or analysed.
+    case failed
+    /// A clip was made, but no check it asks for has an analyzer in this version.
+    case unjudged
   }
 
   public var scenarioID: String
@@ -85,6 +92,13 @@ public struct RunRecord: Sendable, Hashable, Codable {
   public var passedCount: Int { samples.filter { $0.status == .passed }.count }
   public var violatedCount: Int { samples.filter { $0.status == .violated }.count }
   public var failedCount: Int { samples.filter { $0.status == .failed }.count }
+  public var unjudgedCount: Int { samples.filter { $0.status == .unjudged }.count }
+
+  /// "3 passed, 1 with violations, 0 failed" (and the unjudged, when there are any).
+  public var tally: String {
+    "\(passedCount) passed, \(violatedCount) with violations, \(failedCount) failed"
+      + (unjudgedCount > 0 ? ", \(unjudgedCount) not judged" : "")
+  }
 }
 
 public enum Plumbline {

@@ -20,9 +20,9 @@ public struct Runner: Sendable {
   /// The analyzer for a kind of check; nil skips the check with a note in the sample.
   public let analyzer: @Sendable (CheckSpec.Kind) -> (any Analyzer)?
   /// Frames kept for the report's filmstrip, spread evenly over the clip.
-  public var filmstripLength = 8
+  public var filmstripLength = 16
   /// Long side of a filmstrip thumbnail, in pixels.
-  public var thumbnailSize = 160
+  public var thumbnailSize = 192
 
   public init(
     generator: any Generator, analyzer: @escaping @Sendable (CheckSpec.Kind) -> (any Analyzer)?
@@ -89,7 +89,8 @@ public struct Runner: Sendable {
       }
     }
     sample.analysisSeconds = seconds(clock.now - analysisStart)
-    sample.status = sample.results.allSatisfy(\.passed) ? .passed : .violated
+    sample.status =
+      sample.results.isEmpty ? .unjudged : sample.results.allSatisfy(\.passed) ? .passed : .violated
     return sample
   }
 
