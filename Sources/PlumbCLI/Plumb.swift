@@ -12,7 +12,9 @@ public struct Plumb: AsyncParsableCommand {
       in physical units, and writes HTML reports.
       """,
     version: Plumbline.version,
-    subcommands: [RunCommand.self, ScenariosCommand.self, RunsCommand.self, CompareCommand.self])
+    subcommands: [
+      RunCommand.self, ScenariosCommand.self, RunsCommand.self, CompareCommand.self, ReportCommand.self,
+    ])
 
   public init() {}
 }
