@@ -39,6 +39,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Media", "Scenarios", "CKernels"]),
     .testTarget(
       name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Generators", "Media", "Scenarios"]),
+    .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Media", "Scenarios", "Engine"]),
     .testTarget(name: "PlumbTests", dependencies: ["PlumbCLI", "Runs", "Reports", "Media"]),
   ]
 )

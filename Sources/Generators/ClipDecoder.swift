@@ -68,6 +68,21 @@ public enum ClipDecoder {
   }
 }
 
+extension Clip {
+  /// Throws unless the clip has the frame count and size `request` asks for; `source` says
+  /// where it came from.
+  func verify(answers request: GenerationRequest, source: String) throws -> Clip {
+    if frames.count != request.frameCount {
+      throw GeneratorError("\(source) has \(frames.count) frames, \(request.frameCount) were asked for")
+    }
+    if width != request.width || height != request.height {
+      throw GeneratorError(
+        "\(source) has \(width)×\(height) frames, \(request.width)×\(request.height) were asked for")
+    }
+    return self
+  }
+}
+
 /// A uniquely named folder under the system's temporary directory (or `parent`).
 struct TemporaryFolder {
   let path: String

@@ -84,11 +84,13 @@ public struct CommandGenerator: Generator {
         "'\(program)' timed out after \(settings.timeout.formatted()) s and was killed (log: \(log))",
         transient: true)
     }
+    let clip: Clip
     do {
-      return try await ClipDecoder.loadOutput(folder: out, fps: request.fps)
+      clip = try await ClipDecoder.loadOutput(folder: out, fps: request.fps)
     } catch {
       throw GeneratorError("'\(program)' wrote no readable clip: \(error) (log: \(log))")
     }
+    return try clip.verify(answers: request, source: "the output of '\(program)' (log: \(log))")
   }
 
   private func substitute(_ argument: String, request: GenerationRequest, requestPath: String, out: String) -> String {

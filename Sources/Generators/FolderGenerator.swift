@@ -54,6 +54,6 @@ public struct FolderGenerator: Generator {
         "no clip in \(root) for \(request.scenarioID) seed \(request.seed): expected "
           + Self.expectation(scenarioID: request.scenarioID, seed: request.seed))
     }
-    return try await ClipDecoder.load(path: path, fps: request.fps)
+    return try await ClipDecoder.load(path: path, fps: request.fps).verify(answers: request, source: path)
   }
 }

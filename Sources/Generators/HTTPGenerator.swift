@@ -55,11 +55,13 @@ public struct HTTPGenerator: Generator {
     defer { scratch.remove() }
     let file = (scratch.path as NSString).appendingPathComponent("content.\(videoExtension(content))")
     try content.body.write(to: URL(fileURLWithPath: file))
+    let clip: Clip
     do {
-      return try await ClipDecoder.load(path: file, fps: request.fps)
+      clip = try await ClipDecoder.load(path: file, fps: request.fps)
     } catch {
       throw GeneratorError("job \(id): the content cannot be decoded (\(error))")
     }
+    return try clip.verify(answers: request, source: "the video of job \(id)")
   }
 
   private func jobBody(_ prepared: PreparedRequest) throws -> Data {
