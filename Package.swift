@@ -42,6 +42,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Media", "Scenarios", "CKernels"]),
     .testTarget(
       name: "AnalysisTests", dependencies: ["Analysis", "Engine", "Generators", "Media", "Scenarios"]),
+    .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Media", "Scenarios", "Engine"]),
     .testTarget(name: "RunsTests", dependencies: ["Runs", "Analysis", "Scenarios"]),
     .testTarget(
       name: "PlumbTests",

@@ -40,8 +40,11 @@ public protocol Generator: Sendable {
 public struct UnknownGeneratorError: Error, CustomStringConvertible {
   public let name: String
   public let known: [String]
+  /// The generators file that was searched, if any.
+  public var file: String? = nil
   public var description: String {
-    "unknown generator '\(name)' (known: \(known.joined(separator: ", ")))"
+    let searched = file.map { " in \($0) or built in" } ?? ""
+    return "unknown generator '\(name)'\(searched) (known: \(known.joined(separator: ", ")))"
   }
 }
 

@@ -22,8 +22,7 @@ struct RunCommand: AsyncParsableCommand {
   @Argument(help: "Scenario files, folders, suite files or scenario ids.")
   var scenarios: [String] = []
 
-  @Option(help: "The generator that makes the clips.")
-  var generator = "reference"
+  @OptionGroup var generation: GeneratorSelection
 
   @Option(help: "Folder that receives the run's report folder.")
   var out = "reports"
@@ -39,11 +38,20 @@ struct RunCommand: AsyncParsableCommand {
 
   func run() async throws {
     let selection = try catalog.select(scenarios)
-    let generator = try GeneratorRegistry.make(self.generator)
+    let (generator, jobs) = try generation.make()
     let seedCount = seeds ?? selection.seeds
+    if let folder = generator as? FolderGenerator {
+      let missing = folder.missing(
+        selection.scenarios.flatMap { s in (0..<UInt64(seedCount)).map { (s.id, $0) } })
+      if !missing.isEmpty {
+        Terminal.note("folder \(folder.root) lacks \(missing.count) clip(s); those samples will fail:")
+        missing.forEach { Terminal.note("  \($0)") }
+      }
+    }
     let runID = RunIdentifier.make(generator: generator.name, in: out)
     let folder = (out as NSString).appendingPathComponent(runID)
-    let runner = Runner(generator: generator, analyzer: { Analyzers.make(for: $0) })
+    var runner = Runner(generator: generator, analyzer: { Analyzers.make(for: $0) })
+    runner.concurrency = jobs
 
     Terminal.note("run \(runID): \(selection.scenarios.count) scenarios × \(seedCount) seeds on '\(generator.name)'")
     let progress = RunProgress(folder: folder, generator: generator.name, runID: runID)

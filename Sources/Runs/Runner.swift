@@ -19,6 +19,8 @@ public struct Runner: Sendable {
   public let generator: any Generator
   /// The analyzer for a kind of check; nil skips the check with a note in the sample.
   public let analyzer: @Sendable (CheckSpec.Kind) -> (any Analyzer)?
+  /// Generations in flight at once.
+  public var concurrency = 1
   /// Frames kept for the report's filmstrip, spread evenly over the clip.
   public var filmstripLength = 16
   /// Long side of a filmstrip thumbnail, in pixels.
@@ -31,8 +33,9 @@ public struct Runner: Sendable {
     self.analyzer = analyzer
   }
 
-  /// Runs the samples in order. `onEvent` sees progress and each finished sample, so the
-  /// caller can save work as it completes.
+  /// Runs the samples, at most `concurrency` generations at a time, analysing finished clips
+  /// while later ones generate. `onEvent` sees progress and each finished sample in the order
+  /// of the samples whatever order they finish in, so the caller can save work as it completes.
   public func run(
     id: String, scenarios: [Scenario], seeds: [UInt64],
     onEvent: @Sendable (RunEvent) throws -> Void = { _ in }
@@ -40,11 +43,28 @@ public struct Runner: Sendable {
     var record = RunRecord(id: id, generator: generator.name, startedAt: Date())
     let jobs = scenarios.flatMap { scenario in seeds.map { (scenario, $0) } }
     try onEvent(.started(total: jobs.count))
-    for (index, (scenario, seed)) in jobs.enumerated() {
-      try onEvent(.generating(index: index, total: jobs.count, scenarioID: scenario.id, seed: seed))
-      let sample = await runSample(scenario, seed: seed)
-      record.samples.append(sample)
-      try onEvent(.finished(index: index, total: jobs.count, sample: sample))
+    let gate = Gate(max(1, concurrency))
+    // Twice the generation slots: each slot can have a clip in analysis while the next generates.
+    let window = 2 * max(1, concurrency)
+    try await withThrowingTaskGroup(of: (Int, SampleRecord).self) { group in
+      var launched = 0
+      var pending: [Int: SampleRecord] = [:]
+      func launch() throws {
+        let index = launched
+        let (scenario, seed) = jobs[index]
+        try onEvent(.generating(index: index, total: jobs.count, scenarioID: scenario.id, seed: seed))
+        group.addTask { (index, await runSample(scenario, seed: seed, gate: gate)) }
+        launched += 1
+      }
+      while launched < min(window, jobs.count) { try launch() }
+      while let (index, sample) = try await group.next() {
+        pending[index] = sample
+        while let next = pending.removeValue(forKey: record.samples.count) {
+          record.samples.append(next)
+          try onEvent(.finished(index: record.samples.count - 1, total: jobs.count, sample: next))
+        }
+        if launched < jobs.count { try launch() }
+      }
     }
     record.finishedAt = Date()
     return record
@@ -52,15 +72,23 @@ public struct Runner: Sendable {
 
   /// One scenario at one seed; never throws, failures become the sample's status.
   public func runSample(_ scenario: Scenario, seed: UInt64) async -> SampleRecord {
+    await runSample(scenario, seed: seed, gate: Gate(1))
+  }
+
+  private func runSample(_ scenario: Scenario, seed: UInt64, gate: Gate) async -> SampleRecord {
     var sample = SampleRecord(
       scenarioID: scenario.id, prompt: scenario.prompt, seed: seed, status: .failed)
     let request = GenerationRequest(scenario: scenario, seed: seed)
     let clock = ContinuousClock()
+    await gate.enter()
     let generationStart = clock.now
+    let generated = await Result(catching: { try await generator.generate(request) })
+    await gate.leave()
     let clip: Clip
-    do {
-      clip = try await generator.generate(request)
-    } catch {
+    switch generated {
+    case .success(let made):
+      clip = made
+    case .failure(let error):
       sample.failure = "generator '\(generator.name)' failed on \(scenario.id) seed \(seed): \(error)"
       return sample
     }
@@ -121,5 +149,31 @@ public struct Runner: Sendable {
   private func seconds(_ duration: Duration) -> Double {
     let parts = duration.components
     return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+  }
+}
+
+extension Result where Failure == any Error {
+  init(catching body: () async throws -> Success) async {
+    do { self = .success(try await body()) } catch { self = .failure(error) }
+  }
+}
+
+/// A counting semaphore for tasks: at most `slots` holders at once, waiters served in order.
+actor Gate {
+  private var free: Int
+  private var waiters: [CheckedContinuation<Void, Never>] = []
+
+  init(_ slots: Int) { free = slots }
+
+  func enter() async {
+    if free > 0 {
+      free -= 1
+      return
+    }
+    await withCheckedContinuation { waiters.append($0) }
+  }
+
+  func leave() {
+    if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
   }
 }
