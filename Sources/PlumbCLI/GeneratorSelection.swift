@@ -37,9 +37,11 @@ struct GeneratorSelection: ParsableArguments {
     return FileManager.default.fileExists(atPath: fallback) ? try GeneratorsFile.load(path: fallback) : nil
   }
 
-  func make() throws -> (generator: any Generator, jobs: Int) {
+  /// The generator named `name` (by default the one `--generator` gives) and how many of its
+  /// generations may run at once.
+  func make(name: String? = nil) throws -> (generator: any Generator, jobs: Int) {
     let options = GeneratorOptions(cacheRoot: cacheRoot, useCache: !noCache, regenerate: regenerate)
-    let made = try GeneratorRegistry.make(generator, file: try loadFile(), options: options)
+    let made = try GeneratorRegistry.make(name ?? generator, file: try loadFile(), options: options)
     return (made, jobs ?? GeneratorRegistry.defaultConcurrency(for: made))
   }
 }

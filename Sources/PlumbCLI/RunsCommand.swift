@@ -17,7 +17,7 @@ struct RunsCommand: ParsableCommand {
     func run() throws {
       let runs = try store.open().runs()
       if runs.isEmpty {
-        Terminal.note("no runs in \(store.store)")
+        Terminal.note("no runs in \(store.path)")
         return
       }
       print(["RUN", "GENERATOR", "SUITE", "SAMPLES", "FAILED", "STATE"].joined(separator: "\t"))

@@ -11,21 +11,51 @@ public struct RunPlan: Sendable, Hashable, Codable {
   public var suite: String?
   public var scenarios: [Scenario]
   public var seeds: [UInt64]
+  /// Run only the first `limit` samples of scenarios × seeds.
+  public var limit: Int?
 
   public init(
     generator: String, configuration: String = "", suite: String? = nil, scenarios: [Scenario],
-    seeds: [UInt64]
+    seeds: [UInt64], limit: Int? = nil
   ) {
     self.generator = generator
     self.configuration = configuration
     self.suite = suite
     self.scenarios = scenarios
     self.seeds = seeds
+    self.limit = limit
   }
 
-  /// Every (scenario, seed) in run order.
-  public var jobs: [(scenario: Scenario, seed: UInt64)] {
-    scenarios.flatMap { scenario in seeds.map { (scenario, $0) } }
+  /// Every (scenario, seed) in run order, numbered by position, cut at `limit`.
+  public var numberedJobs: [RunJob] {
+    let all = scenarios.flatMap { scenario in seeds.map { (scenario, $0) } }
+    return all.prefix(limit ?? all.count).enumerated().map {
+      RunJob(position: $0.offset, scenario: $0.element.0, seed: $0.element.1)
+    }
+  }
+}
+
+/// One sample a run must make: a scenario at a seed, and its place in the run.
+public struct RunJob: Sendable {
+  public var position: Int
+  public var scenario: Scenario
+  public var seed: UInt64
+
+  public init(position: Int, scenario: Scenario, seed: UInt64) {
+    self.position = position
+    self.scenario = scenario
+    self.seed = seed
+  }
+}
+
+/// Names a sample within a run.
+public struct SampleKey: Sendable, Hashable {
+  public var scenarioID: String
+  public var seed: UInt64
+
+  public init(scenarioID: String, seed: UInt64) {
+    self.scenarioID = scenarioID
+    self.seed = seed
   }
 }
 
@@ -134,7 +164,7 @@ public final class RunStore: @unchecked Sendable {
         """,
         [
           .text(id), .text(plan.generator), .text(plan.configuration), .text(Plumbline.version),
-          SQLValue(plan.suite), .blob(planData), .integer(Int64(plan.jobs.count)),
+          SQLValue(plan.suite), .blob(planData), .integer(Int64(plan.numberedJobs.count)),
           .real(startedAt.timeIntervalSince1970),
         ])
     }
@@ -146,7 +176,7 @@ public final class RunStore: @unchecked Sendable {
     let record = try Self.encoder.encode(sample)
     try locked {
       try connection.transaction {
-        let key: [SQLValue] = [.text(runID), .text(sample.scenarioID), .integer(Int64(sample.seed))]
+        let key: [SQLValue] = [.text(runID), .text(sample.scenarioID), .integer(Int64(bitPattern: sample.seed))]
         try connection.query(
           "DELETE FROM measurements WHERE run_id = ? AND scenario_id = ? AND seed = ?", key)
         try connection.query(
@@ -173,6 +203,21 @@ public final class RunStore: @unchecked Sendable {
         }
       }
     }
+  }
+
+  /// The (scenario, seed) pairs of a run that hold a sample that did not fail: the work a
+  /// resumed run must not do again.
+  public func finishedSamples(runID: String) throws -> Set<SampleKey> {
+    var keys = Set<SampleKey>()
+    try locked {
+      try connection.query(
+        "SELECT scenario_id, seed FROM samples WHERE run_id = ? AND status != 'failed'",
+        [.text(runID)]
+      ) { row in
+        keys.insert(SampleKey(scenarioID: row.text(0) ?? "", seed: UInt64(bitPattern: row.integer(1))))
+      }
+    }
+    return keys
   }
 
   /// Marks a run finished.

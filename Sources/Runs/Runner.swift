@@ -33,15 +33,23 @@ public struct Runner: Sendable {
     self.analyzer = analyzer
   }
 
-  /// Runs the samples, at most `concurrency` generations at a time, analysing finished clips
-  /// while later ones generate. `onEvent` sees progress and each finished sample in the order
-  /// of the samples whatever order they finish in, so the caller can save work as it completes.
+  /// Runs every (scenario, seed), in that order.
   public func run(
     id: String, scenarios: [Scenario], seeds: [UInt64],
     onEvent: @Sendable (RunEvent) throws -> Void = { _ in }
   ) async throws -> RunRecord {
+    let plan = RunPlan(generator: generator.name, scenarios: scenarios, seeds: seeds)
+    return try await run(id: id, jobs: plan.numberedJobs, onEvent: onEvent)
+  }
+
+  /// Runs the given samples, at most `concurrency` generations at a time, analysing finished
+  /// clips while later ones generate. `onEvent` sees progress and each finished sample in the
+  /// order of `jobs` whatever order they finish in (event indices count within `jobs`), so
+  /// the caller can save work as it completes.
+  public func run(
+    id: String, jobs: [RunJob], onEvent: @Sendable (RunEvent) throws -> Void = { _ in }
+  ) async throws -> RunRecord {
     var record = RunRecord(id: id, generator: generator.name, startedAt: Date())
-    let jobs = scenarios.flatMap { scenario in seeds.map { (scenario, $0) } }
     try onEvent(.started(total: jobs.count))
     let gate = Gate(max(1, concurrency))
     // Twice the generation slots: each slot can have a clip in analysis while the next generates.
@@ -51,7 +59,7 @@ public struct Runner: Sendable {
       var pending: [Int: SampleRecord] = [:]
       func launch() throws {
         let index = launched
-        let (scenario, seed) = jobs[index]
+        let (scenario, seed) = (jobs[index].scenario, jobs[index].seed)
         try onEvent(.generating(index: index, total: jobs.count, scenarioID: scenario.id, seed: seed))
         group.addTask { (index, await runSample(scenario, seed: seed, gate: gate)) }
         launched += 1
