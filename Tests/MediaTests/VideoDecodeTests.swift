@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+
+@testable import Media
+
+/// Runs ffmpeg with `arguments` (argv, no shell) to make a test fixture.
+func encode(_ arguments: [String]) throws {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["ffmpeg", "-nostdin", "-y", "-loglevel", "error"] + arguments
+  process.standardInput = FileHandle.nullDevice
+  try process.run()
+  process.waitUntilExit()
+  #expect(process.terminationStatus == 0, "ffmpeg \(arguments.joined(separator: " ")) failed")
+}
+
+/// Whether ffmpeg is installed; the tests that need it record an issue saying how to get it
+/// rather than passing silently.
+let ffmpegInstalled = (try? FFmpeg().locate("ffmpeg", for: "")) != nil
+
+/// A Y4M fixture of `clip` in a fresh folder.
+func y4mFixture(_ clip: Clip) throws -> (folder: String, y4m: String) {
+  let folder = try temporaryFolder()
+  let y4m = (folder as NSString).appendingPathComponent("source.y4m")
+  try Y4M.write(clip, to: y4m, chroma: .c444)
+  return (folder, y4m)
+}
+
+@Suite struct VideoDecodeTests {
+  /// Each container and codec a generator might hand us, encoded here from a 64×48, 10-frame,
+  /// 25 fps clip and decoded back. Tolerances are mean absolute error per channel in levels,
+  /// set about twice what each codec was measured to leave at worst over the frames: H.264 at
+  /// crf 12 1.8 levels, VP9 at crf 10 0.8, MJPEG at q 2 1.3 (mostly 4:2:0 at the moving
+  /// square's edges); GIF maps the picture's ~2,600 colours (a red-green ramp over ten blues)
+  /// to one 256-colour palette with dithering, 8.2 levels, so 12.
+  @Test(arguments: [
+    ("mp4", ["-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p"], 4.0),
+    ("mov", ["-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p"], 4.0),
+    ("mkv", ["-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p"], 4.0),
+    ("webm", ["-c:v", "libvpx-vp9", "-crf", "10", "-b:v", "0", "-deadline", "realtime"], 4.0),
+    ("avi", ["-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj420p"], 4.0),
+    ("gif", ["-vf", "split[a][b];[a]palettegen[p];[b][p]paletteuse"], 12.0),
+  ])
+  func decodesEachContainerWithinTolerance(ext: String, codec: [String], tolerance: Double) throws {
+    guard ffmpegInstalled else {
+      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test .\(ext) decoding")
+      return
+    }
+    let clip = smoothClip()
+    let (folder, y4m) = try y4mFixture(clip)
+    let video = (folder as NSString).appendingPathComponent("clip.\(ext)")
+    try encode(["-i", y4m] + codec + [video])
+    let loaded = try ClipLoader.load(path: video)
+    #expect(loaded.clip.frames.count == 10)
+    #expect(loaded.info.frameCount == 10)
+    // GIF stores delays in hundredths of a second: 25 fps is exactly 4/100 s.
+    #expect(abs((loaded.containerFPS ?? 0) - 25) < 1e-9, "container fps \(String(describing: loaded.containerFPS))")
+    #expect(loaded.fps == loaded.containerFPS)
+    #expect(loaded.clip.width == 64 && loaded.clip.height == 48)
+    for (k, (a, b)) in zip(clip.frames, loaded.clip.frames).enumerated() {
+      let d = difference(a, b)
+      #expect(d.mean < tolerance, "frame \(k): mean difference \(d.mean) levels")
+    }
+  }
+
+  /// A user's rate replaces the container's, which is still reported.
+  @Test func statedFPSOverridesTheContainer() throws {
+    guard ffmpegInstalled else {
+      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test --fps")
+      return
+    }
+    let (folder, y4m) = try y4mFixture(smoothClip(frames: 4, fps: 30))
+    let video = (folder as NSString).appendingPathComponent("slowmo.mp4")
+    try encode(["-i", y4m, "-c:v", "libx264", "-pix_fmt", "yuv420p", video])
+    let loaded = try ClipLoader.load(path: video, fps: 120)
+    #expect(loaded.containerFPS == 30)
+    #expect(loaded.fps == 120)
+    #expect(loaded.clip.duration == 4.0 / 120)
+    let y4mLoaded = try ClipLoader.load(path: y4m, fps: 240)
+    #expect(y4mLoaded.containerFPS == 30 && y4mLoaded.fps == 240)
+  }
+
+  /// 64×48 brought to long side 32 is 32×24; 100×30 to long side 25 is 25 × 7.5, whose even
+  /// neighbour is 8 (26×8 once the long side is made even too). Rotation swaps the sides first.
+  @Test func scalesToLongSideKeepingAspectWithEvenSides() throws {
+    #expect(analysisSize(width: 64, height: 48, longSide: 32) == (32, 24))
+    #expect(analysisSize(width: 100, height: 30, longSide: 25) == (26, 8))
+    #expect(analysisSize(width: 64, height: 48, longSide: 512) == (64, 48))
+    guard ffmpegInstalled else {
+      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test scaling on decode")
+      return
+    }
+    let clip = smoothClip()
+    let (folder, y4m) = try y4mFixture(clip)
+    let video = (folder as NSString).appendingPathComponent("clip.mkv")
+    try encode(["-i", y4m, "-c:v", "ffv1", video])
+    let small = try ClipLoader.load(path: video, longSide: 32)
+    #expect(small.clip.width == 32 && small.clip.height == 24)
+    #expect(small.info.originalWidth == 64 && small.info.originalHeight == 48)
+    // ffmpeg's area filter and ours average the same 2×2 blocks of a lossless (FFV1) decode.
+    let ours = clip.frames[3].downsampled(width: 32, height: 24)
+    #expect(difference(ours, small.clip.frames[3]).mean < 2.5)
+    let turned = try ClipLoader.load(path: video, longSide: 32, rotation: 90)
+    #expect(turned.clip.width == 24 && turned.clip.height == 32)
+    #expect(difference(ours.rotated(clockwise: 90), turned.clip.frames[3]).mean < 2.5)
+    // The same through the Swift path for Y4M.
+    let y4mTurned = try ClipLoader.load(path: y4m, longSide: 32, rotation: 90)
+    #expect(y4mTurned.clip.width == 24 && y4mTurned.clip.height == 32)
+    #expect(difference(ours.rotated(clockwise: 90), y4mTurned.clip.frames[3]).mean < 2.5)
+  }
+
+  /// An MP4 cut in half loses frames mid-stream; one cut before its index cannot be opened.
+  /// Either way the error names the file.
+  @Test func truncatedMP4IsAnErrorNamingTheFile() throws {
+    guard ffmpegInstalled else {
+      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test damaged video")
+      return
+    }
+    let (folder, y4m) = try y4mFixture(smoothClip(frames: 20))
+    let video = (folder as NSString).appendingPathComponent("whole.mp4")
+    try encode(["-i", y4m, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", video])
+    let data = try Data(contentsOf: URL(fileURLWithPath: video))
+    for (name, bytes) in [("cut.mp4", data.prefix(data.count * 2 / 3)), ("head.mp4", data.prefix(200))] {
+      let path = (folder as NSString).appendingPathComponent(name)
+      try bytes.write(to: URL(fileURLWithPath: path))
+      let error = #expect(throws: MediaError.self) { try ClipLoader.load(path: path) }
+      #expect(error?.path == path)
+      #expect(error?.description.hasPrefix("\(path): ") == true)
+      if name == "cut.mp4" {
+        #expect(error?.reason.contains(" of 20 could not be decoded (ffmpeg: ") == true, "\(String(describing: error))")
+      }
+    }
+  }
+
+  @Test func missingFFmpegSaysHowToInstallIt() throws {
+    let (folder, _) = try y4mFixture(smoothClip(frames: 1))
+    let path = (folder as NSString).appendingPathComponent("any.mp4")
+    try Data([0, 0, 0, 0]).write(to: URL(fileURLWithPath: path))
+    let error = #expect(throws: MediaError.self) {
+      try ClipLoader.open(path: path, ffmpeg: FFmpeg(searchPath: [folder]))
+    }
+    #expect(error?.description == "\(path): needs ffmpeg to be decoded, and ffmpeg is not on PATH; install ffmpeg (Debian, Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) or convert the video to Y4M or a folder of PNG frames")
+  }
+
+  /// Stopping after two frames of a long stream ends and reaps ffmpeg at once.
+  @Test func closingEarlyStopsTheDecoder() throws {
+    guard ffmpegInstalled else {
+      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test early close")
+      return
+    }
+    let (folder, y4m) = try y4mFixture(smoothClip(frames: 10))
+    let video = (folder as NSString).appendingPathComponent("loop.mkv")
+    // 10 frames looped 30 times: more output than a pipe buffer holds.
+    try encode(["-stream_loop", "30", "-i", y4m, "-c:v", "ffv1", video])
+    let reader = try FFmpegReader(path: video)
+    #expect(try reader.next() != nil)
+    #expect(try reader.next() != nil)
+    reader.close()
+    #expect(try reader.next() == nil)
+  }
+}
