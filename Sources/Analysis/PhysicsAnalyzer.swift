@@ -4,12 +4,15 @@ import Scenarios
 
 /// Measures gravity and contact for one falling object.
 ///
-/// It finds the object by the colour the scenario gives, follows it frame by frame, takes the
-/// pixel scale from the object's known width, finds the free fall between release and the
-/// first impact, and fits y(t) = a + b·t + c·t² to it: g = 2c ÷ scale. The scenario's gravity
-/// is only the reference the measurement is compared with; nothing is read from the camera.
-/// Assumes the image's vertical is the world's, and the object falls at a roughly constant
-/// depth (the scale is taken once).
+/// It finds the object by the colour the scenario gives, follows it frame by frame, finds the
+/// free fall that covers the most distance (release to first impact), takes the pixel scale
+/// from the object's known width in the frames where it is seen sharply, and fits a quadratic
+/// to the height fallen: g = 2c. The scenario's gravity is only the reference the measurement
+/// is compared with; nothing is read from the camera. Assumes the image's vertical is the
+/// world's. Real footage is allowed a hand that holds the object before release (merged
+/// frames are dropped), motion blur (blurred frames give no scale, and frames blurred to noise
+/// are dropped) and a camera tilted towards the fall (read from the width changing down the
+/// image; see ApparentSize).
 public struct PhysicsAnalyzer: Analyzer {
   public let name = "physics"
 

@@ -14,9 +14,25 @@ func encode(_ arguments: [String]) throws {
   #expect(process.terminationStatus == 0, "ffmpeg \(arguments.joined(separator: " ")) failed")
 }
 
-/// Whether ffmpeg is installed; the tests that need it record an issue saying how to get it
-/// rather than passing silently.
+/// Whether ffmpeg is installed.
 let ffmpegInstalled = (try? FFmpeg().locate("ffmpeg", for: "")) != nil
+
+/// `clip` written as `name` in a fresh folder: first as Y4M, then encoded by ffmpeg with
+/// `codec` (options before the input in `input`). nil, with an issue recorded, when ffmpeg is
+/// not installed: the tests that need it say how to get it rather than pass silently.
+func encodedFixture(
+  _ clip: Clip, as name: String, _ codec: [String], input: [String] = [],
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws -> (folder: String, y4m: String, video: String)? {
+  guard ffmpegInstalled else {
+    Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot make \(name)", sourceLocation: sourceLocation)
+    return nil
+  }
+  let (folder, y4m) = try y4mFixture(clip)
+  let video = (folder as NSString).appendingPathComponent(name)
+  try encode(input + ["-i", y4m] + codec + [video])
+  return (folder, y4m, video)
+}
 
 /// A Y4M fixture of `clip` in a fresh folder.
 func y4mFixture(_ clip: Clip) throws -> (folder: String, y4m: String) {
@@ -42,14 +58,8 @@ func y4mFixture(_ clip: Clip) throws -> (folder: String, y4m: String) {
     ("gif", ["-vf", "split[a][b];[a]palettegen[p];[b][p]paletteuse"], 12.0),
   ])
   func decodesEachContainerWithinTolerance(ext: String, codec: [String], tolerance: Double) throws {
-    guard ffmpegInstalled else {
-      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test .\(ext) decoding")
-      return
-    }
     let clip = smoothClip()
-    let (folder, y4m) = try y4mFixture(clip)
-    let video = (folder as NSString).appendingPathComponent("clip.\(ext)")
-    try encode(["-i", y4m] + codec + [video])
+    guard let (_, _, video) = try encodedFixture(clip, as: "clip.\(ext)", codec) else { return }
     let loaded = try ClipLoader.load(path: video)
     #expect(loaded.clip.frames.count == 10)
     #expect(loaded.info.frameCount == 10)
@@ -65,13 +75,10 @@ func y4mFixture(_ clip: Clip) throws -> (folder: String, y4m: String) {
 
   /// A user's rate replaces the container's, which is still reported.
   @Test func statedFPSOverridesTheContainer() throws {
-    guard ffmpegInstalled else {
-      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test --fps")
-      return
-    }
-    let (folder, y4m) = try y4mFixture(smoothClip(frames: 4, fps: 30))
-    let video = (folder as NSString).appendingPathComponent("slowmo.mp4")
-    try encode(["-i", y4m, "-c:v", "libx264", "-pix_fmt", "yuv420p", video])
+    guard
+      let (_, y4m, video) = try encodedFixture(
+        smoothClip(frames: 4, fps: 30), as: "slowmo.mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p"])
+    else { return }
     let loaded = try ClipLoader.load(path: video, fps: 120)
     #expect(loaded.containerFPS == 30)
     #expect(loaded.fps == 120)
@@ -86,14 +93,8 @@ func y4mFixture(_ clip: Clip) throws -> (folder: String, y4m: String) {
     #expect(analysisSize(width: 64, height: 48, longSide: 32) == (32, 24))
     #expect(analysisSize(width: 100, height: 30, longSide: 25) == (26, 8))
     #expect(analysisSize(width: 64, height: 48, longSide: 512) == (64, 48))
-    guard ffmpegInstalled else {
-      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test scaling on decode")
-      return
-    }
     let clip = smoothClip()
-    let (folder, y4m) = try y4mFixture(clip)
-    let video = (folder as NSString).appendingPathComponent("clip.mkv")
-    try encode(["-i", y4m, "-c:v", "ffv1", video])
+    guard let (_, y4m, video) = try encodedFixture(clip, as: "clip.mkv", ["-c:v", "ffv1"]) else { return }
     let small = try ClipLoader.load(path: video, longSide: 32)
     #expect(small.clip.width == 32 && small.clip.height == 24)
     #expect(small.info.originalWidth == 64 && small.info.originalHeight == 48)
@@ -112,13 +113,11 @@ func y4mFixture(_ clip: Clip) throws -> (folder: String, y4m: String) {
   /// An MP4 cut in half loses frames mid-stream; one cut before its index cannot be opened.
   /// Either way the error names the file.
   @Test func truncatedMP4IsAnErrorNamingTheFile() throws {
-    guard ffmpegInstalled else {
-      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test damaged video")
-      return
-    }
-    let (folder, y4m) = try y4mFixture(smoothClip(frames: 20))
-    let video = (folder as NSString).appendingPathComponent("whole.mp4")
-    try encode(["-i", y4m, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", video])
+    guard
+      let (folder, _, video) = try encodedFixture(
+        smoothClip(frames: 20), as: "whole.mp4",
+        ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart"])
+    else { return }
     let data = try Data(contentsOf: URL(fileURLWithPath: video))
     for (name, bytes) in [("cut.mp4", data.prefix(data.count * 2 / 3)), ("head.mp4", data.prefix(200))] {
       let path = (folder as NSString).appendingPathComponent(name)
@@ -144,14 +143,11 @@ func y4mFixture(_ clip: Clip) throws -> (folder: String, y4m: String) {
 
   /// Stopping after two frames of a long stream ends and reaps ffmpeg at once.
   @Test func closingEarlyStopsTheDecoder() throws {
-    guard ffmpegInstalled else {
-      Issue.record("ffmpeg is not installed (apt-get install ffmpeg); cannot test early close")
-      return
-    }
-    let (folder, y4m) = try y4mFixture(smoothClip(frames: 10))
-    let video = (folder as NSString).appendingPathComponent("loop.mkv")
     // 10 frames looped 30 times: more output than a pipe buffer holds.
-    try encode(["-stream_loop", "30", "-i", y4m, "-c:v", "ffv1", video])
+    guard
+      let (_, _, video) = try encodedFixture(
+        smoothClip(frames: 10), as: "loop.mkv", ["-c:v", "ffv1"], input: ["-stream_loop", "30"])
+    else { return }
     let reader = try FFmpegReader(path: video)
     #expect(try reader.next() != nil)
     #expect(try reader.next() != nil)
