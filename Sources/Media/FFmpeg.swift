@@ -272,8 +272,19 @@ final class StreamDrain: @unchecked Sendable {
   }
 }
 
-/// The last non-empty line of a tool's messages: usually the one that says what went wrong.
+/// The line of a tool's messages that says what went wrong: the last decoding error when
+/// there is one (ffmpeg ends with generic lines such as "Error marking filters as finished"),
+/// else the last line; component tags like `[h264 @ 0x…]` are removed.
 func lastLine(_ data: Data) -> String {
-  let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
-  return lines.last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "no message"
+  let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map { line in
+    var text = Substring(line)
+    if text.hasPrefix("["), let close = text.firstIndex(of: "]") { text = text[text.index(after: close)...] }
+    return text.trimmingCharacters(in: .whitespaces)
+  }.filter { !$0.isEmpty }
+  if let decoding = lines.last(where: { $0.hasPrefix("Error while decoding") }),
+    let reason = decoding.range(of: ": ", options: .backwards)
+  {
+    return String(decoding[reason.upperBound...])
+  }
+  return lines.last ?? "no message"
 }

@@ -39,7 +39,9 @@ import Testing
   @Test func measuresEarthGravityAtTheStatedFrameRate() throws {
     guard let path = SharedData.file("falling/ball-drop/ball-drop.mp4") else { return }
     let loaded = try ClipLoader.load(path: path, fps: 120, longSide: 512, rotation: 90)
-    #expect(abs((loaded.containerFPS ?? 0) - 29.995) < 0.001)
+    #expect(loaded.info.containerFrameRate == FrameRate(numerator: 7_357_500, denominator: 245_291))
+    #expect(loaded.info.originalWidth == 1716 && loaded.info.originalHeight == 172)
+    #expect(abs((loaded.info.duration ?? 0) - 10.9018) < 0.001)
     #expect(loaded.fps == 120)
     #expect(loaded.clip.width == 52 && loaded.clip.height == 512)
     #expect(loaded.clip.frames.count == 327)
@@ -61,5 +63,18 @@ import Testing
     // 9.81 ÷ 16 = 0.61; the same 10% as above.
     #expect(abs(g - 9.81 / 16) / (9.81 / 16) < 0.1, "g = \(g) m/s²")
     #expect(!result.passed)
+  }
+
+  /// The file's display matrix asks players to turn it 90° clockwise; without --rotate the
+  /// loader does the same, so the strip comes upright either way.
+  @Test func honoursTheContainersRotationByDefault() throws {
+    guard let path = SharedData.file("falling/ball-drop/ball-drop.mp4") else { return }
+    let source = try ClipLoader.open(path: path)
+    defer { source.close() }
+    #expect(source.info.rotation == 90)
+    #expect(source.info.width == 172 && source.info.height == 1716)
+    #expect(source.info.frameCount == 327)
+    let first = try #require(try source.next())
+    #expect(first.width == 172 && first.height == 1716)
   }
 }

@@ -126,7 +126,11 @@ func y4mFixture(_ clip: Clip) throws -> (folder: String, y4m: String) {
       #expect(error?.path == path)
       #expect(error?.description.hasPrefix("\(path): ") == true)
       if name == "cut.mp4" {
-        #expect(error?.reason.contains(" of 20 could not be decoded (ffmpeg: ") == true, "\(String(describing: error))")
+        // Where ffmpeg gives up depends on where the cut falls; the form does not.
+        let reason = error?.reason ?? ""
+        let frame = reason.hasPrefix("frame ") ? Int(reason.dropFirst(6).prefix { $0.isNumber }) : nil
+        #expect(frame.map { $0 < 20 } == true, "\(reason)")
+        #expect(reason.hasSuffix(" of 20 could not be decoded (ffmpeg: Invalid data found when processing input)"), "\(reason)")
       }
     }
   }
