@@ -11,9 +11,11 @@ import Foundation
 /// it used. The three 4:2:0 tags differ only in where chroma samples sit; each chroma sample is
 /// taken to cover its 2×2 block, which moves colour edges by at most half a pixel.
 ///
-/// Accuracy of a round trip RGB → Y4M → RGB (limited range): 4:4:4 is within 2 levels per
-/// channel (Y' has 220 levels for 256, and the chroma steps are 224/255 apart); 4:2:0 is exact
-/// in luma terms on flat colour but mixes the colours of a 2×2 block at edges.
+/// Accuracy of a round trip RGB → Y4M → RGB: 4:4:4 is within 2 levels per channel in limited
+/// range (Y' has 220 codes for 256 levels) and within 1 in full range. 4:2:0 matches 4:4:4 on
+/// flat colour, but the four pixels of a 2×2 block share one chroma sample, so colour edges
+/// inside a block bleed: on a smooth test picture with sharp-edged squares the mean error is
+/// under 2 levels and the worst, at the edges, under 60 (see Y4MTests).
 public enum Y4M {
   public enum Chroma: String, Sendable, CaseIterable {
     case c420 = "420jpeg"

@@ -158,4 +158,19 @@ func y4mFixture(_ clip: Clip) throws -> (folder: String, y4m: String) {
     reader.close()
     #expect(try reader.next() == nil)
   }
+
+  /// A PNG folder states no rate: the user's is used, else 30 fps, and no container rate is
+  /// reported. Rotation and scaling apply as for any other source.
+  @Test func loadsPNGFolderAtStatedOrDefaultRate() throws {
+    let folder = try temporaryFolder()
+    let clip = smoothClip(frames: 3)
+    try FrameFolder.write(clip, to: folder)
+    let plain = try ClipLoader.load(path: folder)
+    #expect(plain.containerFPS == nil && plain.fps == 30)
+    #expect(plain.clip.frames == clip.frames)
+    let turned = try ClipLoader.load(path: folder, fps: 12, longSide: 32, rotation: 270)
+    #expect(turned.fps == 12 && turned.info.rotation == 270)
+    #expect(turned.clip.width == 24 && turned.clip.height == 32)
+    #expect(turned.clip.frames[1] == clip.frames[1].downsampled(width: 32, height: 24).rotated(clockwise: 270))
+  }
 }
