@@ -13,7 +13,8 @@ public struct Plumb: AsyncParsableCommand {
       """,
     version: Plumbline.version,
     subcommands: [
-      RunCommand.self, ScenariosCommand.self, RunsCommand.self, CompareCommand.self, ReportCommand.self,
+      RunCommand.self, AnalyzeCommand.self, ScenariosCommand.self, RunsCommand.self,
+      CompareCommand.self, ReportCommand.self,
     ])
 
   public init() {}
