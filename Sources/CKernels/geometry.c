@@ -103,7 +103,8 @@ static int pk__normaliser(const double *pts, const int32_t *idx, int n, double T
 }
 
 int pk_fundamental_eight_point(const double *restrict x1, const double *restrict x2,
-                               const int32_t *restrict idx, int n_idx, int count, double F[9]) {
+                               const int32_t *restrict idx, int n_idx, int count,
+                               const double *restrict weights, double F[9]) {
   int n = idx ? n_idx : count;
   double T1[9], T2[9];
   if (n < 8 || !pk__normaliser(x1, idx, n, T1) || !pk__normaliser(x2, idx, n, T2)) return 0;
@@ -113,8 +114,9 @@ int pk_fundamental_eight_point(const double *restrict x1, const double *restrict
     double u1 = T1[0] * x1[2 * i] + T1[2], v1 = T1[4] * x1[2 * i + 1] + T1[5];
     double u2 = T2[0] * x2[2 * i] + T2[2], v2 = T2[4] * x2[2 * i + 1] + T2[5];
     double r[9] = {u2 * u1, u2 * v1, u2, v2 * u1, v2 * v1, v2, u1, v1, 1};
+    double w = weights ? weights[i] * weights[i] : 1.0;
     for (int a = 0; a < 9; a++)
-      for (int b = a; b < 9; b++) AtA[a * 9 + b] += r[a] * r[b];
+      for (int b = a; b < 9; b++) AtA[a * 9 + b] += w * r[a] * r[b];
   }
   for (int a = 0; a < 9; a++)
     for (int b = 0; b < a; b++) AtA[a * 9 + b] = AtA[b * 9 + a];
@@ -148,19 +150,41 @@ int pk_fundamental_eight_point(const double *restrict x1, const double *restrict
   return 1;
 }
 
-static double pk__sampson(const double F[9], const double *p1, const double *p2) {
+/* The Sampson distance of one correspondence; `den` (may be NULL) receives the squared norm of
+ * the algebraic error's gradient, the distance's denominator. */
+static double pk__sampson_den(const double F[9], const double *p1, const double *p2, double *den_out) {
   double a = p1[0], b = p1[1], c = p2[0], d = p2[1];
   double f0 = F[0] * a + F[1] * b + F[2], f1 = F[3] * a + F[4] * b + F[5],
          f2 = F[6] * a + F[7] * b + F[8];
   double g0 = F[0] * c + F[3] * d + F[6], g1 = F[1] * c + F[4] * d + F[7];
   double e = c * f0 + d * f1 + f2;
   double den = f0 * f0 + f1 * f1 + g0 * g0 + g1 * g1;
+  if (den_out) *den_out = den;
   return den > 0 ? fabs(e) / sqrt(den) : INFINITY;
+}
+
+int pk_fundamental_refine(const double *restrict x1, const double *restrict x2,
+                          const int32_t *restrict idx, int n_idx, int count, int rounds,
+                          double F[9], double *restrict scratch) {
+  double G[9];
+  memcpy(G, F, sizeof G);
+  int n = idx ? n_idx : count;
+  for (int r = 0; r < rounds; r++) {
+    for (int k = 0; k < n; k++) {
+      int i = idx ? idx[k] : k;
+      double den;
+      pk__sampson_den(G, x1 + 2 * i, x2 + 2 * i, &den);
+      scratch[i] = den > 0 ? 1 / sqrt(den) : 0;
+    }
+    if (!pk_fundamental_eight_point(x1, x2, idx, n_idx, count, scratch, G)) return 0;
+  }
+  memcpy(F, G, sizeof G);
+  return 1;
 }
 
 void pk_sampson_errors(const double F[9], const double *restrict x1, const double *restrict x2,
                        int count, double *restrict out) {
-  for (int i = 0; i < count; i++) out[i] = pk__sampson(F, x1 + 2 * i, x2 + 2 * i);
+  for (int i = 0; i < count; i++) out[i] = pk__sampson_den(F, x1 + 2 * i, x2 + 2 * i, NULL);
 }
 
 static uint64_t pk__splitmix64(uint64_t *state) {
@@ -199,7 +223,7 @@ int pk_fundamental_ransac(const double *restrict x1, const double *restrict x2, 
       } while (!fresh);
       sample[k] = pick;
     }
-    if (!pk_fundamental_eight_point(x1, x2, sample, 8, count, model)) continue;
+    if (!pk_fundamental_eight_point(x1, x2, sample, 8, count, NULL, model)) continue;
     int n = pk__count_inliers(model, x1, x2, count, threshold, scratch_err);
     if (n > best_count) {
       best_count = n;
@@ -214,14 +238,15 @@ int pk_fundamental_ransac(const double *restrict x1, const double *restrict x2, 
     }
   }
   if (best_count < 8) return 0;
-  /* Least squares on the consensus set, twice, keeping a refit only when it does not lose
-   * inliers (a refit can drift when the consensus still holds a few outliers). */
+  /* Sampson-weighted least squares on the consensus set, twice, keeping a refit only when it
+   * does not lose inliers (a refit can drift when the consensus still holds a few outliers). */
   for (int round = 0; round < 2; round++) {
     pk__count_inliers(best, x1, x2, count, threshold, scratch_err);
     int m = 0;
     for (int i = 0; i < count; i++)
       if (scratch_err[i] < threshold) scratch_idx[m++] = i;
-    if (!pk_fundamental_eight_point(x1, x2, scratch_idx, m, count, model)) break;
+    if (!pk_fundamental_eight_point(x1, x2, scratch_idx, m, count, NULL, model)) break;
+    pk_fundamental_refine(x1, x2, scratch_idx, m, count, 3, model, scratch_err);
     int n = pk__count_inliers(model, x1, x2, count, threshold, scratch_err);
     if (n < best_count) break;
     best_count = n;

@@ -376,10 +376,24 @@ int pk_jacobi_eigen(double *restrict a, int n, double *restrict values, double *
  * x2ᵀ·F·x1 = 0 in the least-squares sense over the chosen correspondences, each image's points
  * translated to their centroid and scaled to mean distance √2 first, rank 2 enforced by
  * removing the smallest singular value, returned with ‖F‖ = 1.
- * x1, x2  count points each; idx: which of them to use (`n_idx` ≥ 8), or NULL for all.
+ * x1, x2   count points each; idx: which of them to use (`n_idx` ≥ 8), or NULL for all.
+ * weights  NULL, or one weight per point of x1 (indexed like x1, not like idx) multiplying
+ *          that point's equation.
  * Returns 1, or 0 when the points are degenerate. No allocation; O(n). */
 int pk_fundamental_eight_point(const double *restrict x1, const double *restrict x2,
-                               const int32_t *restrict idx, int n_idx, int count, double F[9]);
+                               const int32_t *restrict idx, int n_idx, int count,
+                               const double *restrict weights, double F[9]);
+
+/* pk_fundamental_refine — least-squares F that approximately minimises the Sampson distance
+ * over the chosen correspondences: `rounds` eight-point solves, each weighting a point's
+ * algebraic error x2ᵀFx1 by 1 / (the Sampson denominator under the previous F), which turns it
+ * into the Sampson distance (iteratively reweighted least squares). F holds the starting
+ * model and receives the result. idx, n_idx as for pk_fundamental_eight_point.
+ * scratch  caller-owned count doubles. Returns 1, or 0 (F unchanged) when a solve fails.
+ * No allocation; O(rounds·n). */
+int pk_fundamental_refine(const double *restrict x1, const double *restrict x2,
+                          const int32_t *restrict idx, int n_idx, int count, int rounds,
+                          double F[9], double *restrict scratch);
 
 /* pk_sampson_errors — first-order geometric (Sampson) distance of each correspondence to F, in
  * pixels: |x2ᵀFx1| / √((Fx1)₁² + (Fx1)₂² + (Fᵀx2)₁² + (Fᵀx2)₂²). out: count doubles. O(count). */
@@ -390,7 +404,8 @@ void pk_sampson_errors(const double F[9], const double *restrict x1, const doubl
  * splitmix64 generator (same seed, same result), inliers those with Sampson error <
  * `threshold` px, the iteration count shrinking adaptively to log(1 − confidence) /
  * log(1 − w⁸) for the best inlier ratio w so far (at most `max_iterations`); the winner is
- * refitted on its inliers, twice (inliers recomputed in between).
+ * refitted on its inliers by pk_fundamental_refine, twice (inliers recomputed in between),
+ * each refit kept only if it does not lose inliers.
  * inliers  out: count bytes, 1 for an inlier of the returned F.
  * scratch  caller-owned count int32 + count doubles (pass as the two pointers).
  * Returns the inlier count, or 0 when no model was found (count < 8 or degenerate).
