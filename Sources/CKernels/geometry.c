@@ -336,6 +336,174 @@ int pk_essential_decompose(const double E[9], const double *restrict n1,
   return best;
 }
 
+static int pk__inverse3(const double m[9], double out[9]) {
+  double c[9] = {m[4] * m[8] - m[5] * m[7], m[2] * m[7] - m[1] * m[8], m[1] * m[5] - m[2] * m[4],
+                 m[5] * m[6] - m[3] * m[8], m[0] * m[8] - m[2] * m[6], m[2] * m[3] - m[0] * m[5],
+                 m[3] * m[7] - m[4] * m[6], m[1] * m[6] - m[0] * m[7], m[0] * m[4] - m[1] * m[3]};
+  double det = m[0] * c[0] + m[1] * c[3] + m[2] * c[6];
+  if (!(fabs(det) > 0)) return 0;
+  for (int i = 0; i < 9; i++) out[i] = c[i] / det;
+  return 1;
+}
+
+/* exp([w]ₓ) by Rodrigues' formula. */
+static void pk__rotation_exp(const double w[3], double R[9]) {
+  double th = sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+  double a = th > 1e-12 ? sin(th) / th : 1, b = th > 1e-12 ? (1 - cos(th)) / (th * th) : 0.5;
+  double K[9] = {0, -w[2], w[1], w[2], 0, -w[0], -w[1], w[0], 0}, K2[9];
+  pk__mul3(K, K, K2);
+  for (int i = 0; i < 9; i++) R[i] = (i % 4 == 0 ? 1.0 : 0.0) + a * K[i] + b * K2[i];
+}
+
+/* The pose moved by p (ω in p[0..2], tangent step of t in p[3..4] along basis e1, e2), and its
+ * F = K2⁻ᵀ·[t]ₓ·R·K1⁻¹. */
+static void pk__pose_step(const double R0[9], const double t0[3], const double e1[3],
+                          const double e2[3], const double p[5], const double iK1[9],
+                          const double iK2t[9], double R[9], double t[3], double F[9]) {
+  double dR[9];
+  pk__rotation_exp(p, dR);
+  pk__mul3(dR, R0, R);
+  double n = 0;
+  for (int i = 0; i < 3; i++) {
+    t[i] = t0[i] + p[3] * e1[i] + p[4] * e2[i];
+    n += t[i] * t[i];
+  }
+  n = sqrt(n);
+  for (int i = 0; i < 3; i++) t[i] /= n;
+  double T[9] = {0, -t[2], t[1], t[2], 0, -t[0], -t[1], t[0], 0};
+  pk__mul3(T, R, F);
+  pk__mul3(iK2t, F, F);
+  pk__mul3(F, iK1, F);
+}
+
+/* Signed Sampson distance, the residual that pk_pose_refine squares. */
+static double pk__sampson_signed(const double F[9], const double *p1, const double *p2) {
+  double den, d = pk__sampson_den(F, p1, p2, &den);
+  double e = p2[0] * (F[0] * p1[0] + F[1] * p1[1] + F[2]) +
+             p2[1] * (F[3] * p1[0] + F[4] * p1[1] + F[5]) + (F[6] * p1[0] + F[7] * p1[1] + F[8]);
+  return isfinite(d) ? (e < 0 ? -d : d) : 0;
+}
+
+/* Solves the symmetric positive-definite 5×5 system A·x = b by Cholesky. Returns 0 if A is not
+ * positive definite. */
+static int pk__cholesky5(const double A[25], const double b[5], double x[5]) {
+  double L[25] = {0};
+  for (int i = 0; i < 5; i++)
+    for (int j = 0; j <= i; j++) {
+      double s = A[i * 5 + j];
+      for (int k = 0; k < j; k++) s -= L[i * 5 + k] * L[j * 5 + k];
+      if (i == j) {
+        if (!(s > 0)) return 0;
+        L[i * 5 + i] = sqrt(s);
+      } else {
+        L[i * 5 + j] = s / L[j * 5 + j];
+      }
+    }
+  double y[5];
+  for (int i = 0; i < 5; i++) {
+    double s = b[i];
+    for (int k = 0; k < i; k++) s -= L[i * 5 + k] * y[k];
+    y[i] = s / L[i * 5 + i];
+  }
+  for (int i = 4; i >= 0; i--) {
+    double s = y[i];
+    for (int k = i + 1; k < 5; k++) s -= L[k * 5 + i] * x[k];
+    x[i] = s / L[i * 5 + i];
+  }
+  return 1;
+}
+
+static double pk__pose_cost(const double F[9], const double *x1, const double *x2,
+                            const uint8_t *mask, int count, int *used) {
+  double c = 0;
+  int n = 0;
+  for (int i = 0; i < count; i++) {
+    if (mask && !mask[i]) continue;
+    double r = pk__sampson_signed(F, x1 + 2 * i, x2 + 2 * i);
+    c += r * r;
+    n++;
+  }
+  if (used) *used = n;
+  return c;
+}
+
+double pk_pose_refine(const double *restrict x1, const double *restrict x2,
+                      const uint8_t *restrict mask, int count, const double K1[9],
+                      const double K2[9], int iterations, double R[9], double t[3]) {
+  double iK1[9], iK2[9], iK2t[9];
+  if (!pk__inverse3(K1, iK1) || !pk__inverse3(K2, iK2)) return INFINITY;
+  pk__transpose3(iK2, iK2t);
+  double R0[9], t0[3], F[9];
+  memcpy(R0, R, sizeof R0);
+  memcpy(t0, t, sizeof t0);
+  const double zero[5] = {0};
+  double e1[3], e2[3];
+  int used = 0;
+  double lambda = 1e-3, cost = 0;
+  for (int it = 0; it <= iterations; it++) {
+    /* Tangent basis of the current t: any unit vector not parallel to it, crossed twice. */
+    double ax[3] = {fabs(t0[0]) < 0.9 ? 1.0 : 0.0, fabs(t0[0]) < 0.9 ? 0.0 : 1.0, 0};
+    pk__cross(t0, ax, e1);
+    double l = sqrt(e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2]);
+    for (int i = 0; i < 3; i++) e1[i] /= l;
+    pk__cross(t0, e1, e2);
+    double Rc[9], tc[3];
+    pk__pose_step(R0, t0, e1, e2, zero, iK1, iK2t, Rc, tc, F);
+    cost = pk__pose_cost(F, x1, x2, mask, count, &used);
+    if (it == iterations || used < 5) break;
+    /* Central-difference Jacobian, accumulated into the normal equations point by point. */
+    const double h = 1e-6;
+    double Fp[5][9], Fm[5][9];
+    for (int k = 0; k < 5; k++) {
+      double p[5] = {0};
+      p[k] = h;
+      pk__pose_step(R0, t0, e1, e2, p, iK1, iK2t, Rc, tc, Fp[k]);
+      p[k] = -h;
+      pk__pose_step(R0, t0, e1, e2, p, iK1, iK2t, Rc, tc, Fm[k]);
+    }
+    double JtJ[25] = {0}, Jtr[5] = {0};
+    for (int i = 0; i < count; i++) {
+      if (mask && !mask[i]) continue;
+      const double *a = x1 + 2 * i, *b = x2 + 2 * i;
+      double r = pk__sampson_signed(F, a, b), J[5];
+      for (int k = 0; k < 5; k++)
+        J[k] = (pk__sampson_signed(Fp[k], a, b) - pk__sampson_signed(Fm[k], a, b)) / (2 * h);
+      for (int j = 0; j < 5; j++) {
+        Jtr[j] += J[j] * r;
+        for (int k = 0; k < 5; k++) JtJ[j * 5 + k] += J[j] * J[k];
+      }
+    }
+    /* Levenberg–Marquardt: raise the damping until a step lowers the cost. */
+    int improved = 0;
+    for (int tries = 0; tries < 10 && !improved; tries++) {
+      double A[25], g[5], step[5];
+      memcpy(A, JtJ, sizeof A);
+      for (int k = 0; k < 5; k++) {
+        A[k * 5 + k] *= 1 + lambda;
+        g[k] = -Jtr[k];
+      }
+      if (!pk__cholesky5(A, g, step)) {
+        lambda *= 10;
+        continue;
+      }
+      double Rn[9], tn[3], Fn[9];
+      pk__pose_step(R0, t0, e1, e2, step, iK1, iK2t, Rn, tn, Fn);
+      if (pk__pose_cost(Fn, x1, x2, mask, count, NULL) < cost) {
+        memcpy(R0, Rn, sizeof R0);
+        memcpy(t0, tn, sizeof t0);
+        lambda = lambda > 1e-12 ? lambda * 0.1 : lambda;
+        improved = 1;
+      } else {
+        lambda *= 10;
+      }
+    }
+    if (!improved) break;
+  }
+  memcpy(R, R0, sizeof R0);
+  memcpy(t, t0, sizeof t0);
+  return used > 0 ? sqrt(cost / used) : INFINITY;
+}
+
 double pk_rotation_angle_deg(const double R1[9], const double R2[9]) {
   double R1t[9], M[9];
   pk__transpose3(R1, R1t);

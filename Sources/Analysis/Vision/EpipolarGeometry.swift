@@ -146,6 +146,12 @@ public struct RelativePose: Sendable, Hashable {
   public let translation: SIMD3<Double>
   /// How many correspondences the pose puts in front of both cameras.
   public let pointsInFront: Int
+
+  public init(rotation: Matrix3x3, translation: SIMD3<Double>, pointsInFront: Int = 0) {
+    self.rotation = rotation
+    self.translation = translation
+    self.pointsInFront = pointsInFront
+  }
 }
 
 /// Two-view geometry: the eight-point algorithm, Sampson distance, essential matrices and pose.
@@ -208,6 +214,26 @@ public enum EpipolarGeometry {
     guard front > 0 else { return nil }
     return RelativePose(rotation: Matrix3x3(r), translation: SIMD3(t[0], t[1], t[2]),
                         pointsInFront: Int(front))
+  }
+
+  /// `pose` refined with known intrinsics: the rotation and translation direction that minimise
+  /// the Sampson distances (pixels) of the chosen correspondences to the F they imply
+  /// (Levenberg–Marquardt). Use it after `relativePose` whenever K is known: with a narrow
+  /// field of view an uncalibrated F fits the points equally well over a family of poses.
+  /// Returns the refined pose and its RMS Sampson distance in pixels.
+  public static func refinePose(_ pose: RelativePose, k1: Matrix3x3, k2: Matrix3x3,
+                                _ x1: [SIMD2<Double>], _ x2: [SIMD2<Double>],
+                                using mask: [Bool]? = nil, iterations: Int = 50)
+    -> (pose: RelativePose, rmsSampson: Double)
+  {
+    var r = pose.rotation.elements
+    var t = [pose.translation.x, pose.translation.y, pose.translation.z]
+    let bytes = mask.map { $0.map { UInt8($0 ? 1 : 0) } }
+    let rms = pk_pose_refine(x1.flatMap { [$0.x, $0.y] }, x2.flatMap { [$0.x, $0.y] }, bytes,
+                             Int32(x1.count), k1.elements, k2.elements, Int32(iterations), &r, &t)
+    let refined = RelativePose(rotation: Matrix3x3(r), translation: SIMD3(t[0], t[1], t[2]),
+                               pointsInFront: pose.pointsInFront)
+    return (refined, rms)
   }
 
   /// The angle of the rotation that takes `a` to `b`, in degrees (0…180).

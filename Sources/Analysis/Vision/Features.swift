@@ -66,16 +66,21 @@ public struct LucasKanadeTracker: Sendable, Hashable {
 
   public init() {}
 
-  /// Tracks `points` from the frame of `from` to the frame of `to`.
-  public func track(_ points: [SIMD2<Double>], from: ImagePyramid, to: ImagePyramid)
-    -> [PointTrack]
+  /// Tracks `points` from the frame of `from` to the frame of `to`. `guesses` (one per point)
+  /// start the search somewhere other than the point's own position, e.g. at a match found by
+  /// `PatchMatcher`, to refine it to sub-pixel precision; the backward pass then starts from the
+  /// original point.
+  public func track(_ points: [SIMD2<Double>], from: ImagePyramid, to: ImagePyramid,
+                    guesses: [SIMD2<Double>]? = nil) -> [PointTrack]
   {
+    precondition(guesses == nil || guesses!.count == points.count, "one guess per point")
     let start = points.flatMap { [Float($0.x), Float($0.y)] }
-    let (forward, ok, residual) = run(start, guess: start, from: from, to: to)
+    let guess = guesses.map { $0.flatMap { [Float($0.x), Float($0.y)] } } ?? start
+    let (forward, ok, residual) = run(start, guess: guess, from: from, to: to)
     var back: [Float] = []
     var backOK: [UInt8] = []
     if forwardBackwardThreshold != nil {
-      (back, backOK, _) = run(forward, guess: forward, from: to, to: from)
+      (back, backOK, _) = run(forward, guess: guesses == nil ? forward : start, from: to, to: from)
     }
     return points.indices.map { i in
       let position = SIMD2(Double(forward[2 * i]), Double(forward[2 * i + 1]))

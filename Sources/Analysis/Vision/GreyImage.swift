@@ -13,7 +13,8 @@ import Media
 public struct GreyImage: Sendable, Equatable {
   public let width: Int
   public let height: Int
-  public internal(set) var pixels: [Float]
+  /// Row-major values; keep the count at width × height.
+  public var pixels: [Float]
 
   /// Wraps `pixels`, which must hold exactly `width * height` values.
   public init(width: Int, height: Int, pixels: [Float]) {

@@ -431,6 +431,20 @@ int pk_essential_decompose(const double E[9], const double *restrict n1,
                            const double *restrict n2, const uint8_t *restrict mask, int count,
                            double R[9], double t[3]);
 
+/* pk_pose_refine — calibrated refinement of a relative pose: Levenberg–Marquardt over the five
+ * degrees of freedom of (R, unit t) minimising the sum of squared Sampson distances, in pixels,
+ * of the correspondences to F = K2⁻ᵀ·[t]ₓ·R·K1⁻¹. An uncalibrated F has seven degrees of
+ * freedom, and with a narrow field of view two of them trade perspective for error so freely
+ * that the rotation taken from K2ᵀ·F·K1 can be degrees off while fitting the points as well;
+ * knowing K removes them. R = exp([ω]ₓ)·R, t moves in its tangent plane and is renormalised;
+ * the Jacobian is numerical (central differences).
+ * x1, x2  count pixel points; mask as for pk_essential_decompose (NULL = all).
+ * R, t    in: the starting pose (e.g. from pk_essential_decompose); out: the refined pose.
+ * Returns the final RMS Sampson distance in pixels. No allocation; O(iterations·count). */
+double pk_pose_refine(const double *restrict x1, const double *restrict x2,
+                      const uint8_t *restrict mask, int count, const double K1[9],
+                      const double K2[9], int iterations, double R[9], double t[3]);
+
 /* pk_rotation_angle_deg — the angle of the rotation R1ᵀ·R2 between two rotations, in degrees
  * (0…180), computed stably for small angles. O(1). */
 double pk_rotation_angle_deg(const double R1[9], const double R2[9]);
