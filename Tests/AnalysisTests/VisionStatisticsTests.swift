@@ -41,14 +41,15 @@ import Testing
   }
 
   /// Two flat images of 100 and 110 have no variance, so SSIM is its luminance term alone:
-  /// (2·100·110 + C1) / (100² + 110² + C1) with C1 = (0.01·255)², exactly (1e-9 allows for
-  /// float blurring of the means).
+  /// (2·100·110 + C1) / (100² + 110² + C1) with C1 = (0.01·255)². Tolerance 2e-5: the kernel
+  /// forms variances as E[x²] − μ² in single precision, which leaves ~1e-3 grey levels² of
+  /// rounding against C2 = 58.5.
   @Test func ssimOfFlatImagesIsTheLuminanceTerm() {
     let c1 = (0.01 * 255) * (0.01 * 255)
     let expected = (2 * 100 * 110 + c1) / (100 * 100 + 110 * 110 + c1)
     let s = FrameStatistics.ssim(GreyImage(width: 32, height: 32, fill: 100),
                                  GreyImage(width: 32, height: 32, fill: 110))
-    #expect(abs(s - expected) < 1e-9)
+    #expect(abs(s - expected) < 2e-5)
   }
 
   /// Mean absolute difference is the exact mean over all bytes: two pixels of three channels
