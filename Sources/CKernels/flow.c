@@ -160,16 +160,44 @@ static int pk__window(const float *img, ptrdiff_t stride, int width, int height,
   return 1;
 }
 
+/* Window buffers for one Lucas–Kanade point: template, its derivatives, and the moving window. */
+enum { PK__LK_AREA = (2 * PK_LK_MAX_RADIUS + 1) * (2 * PK_LK_MAX_RADIUS + 1) };
+typedef struct pk__lk_window {
+  float t[PK__LK_AREA], tx[PK__LK_AREA], ty[PK__LK_AREA], j[PK__LK_AREA];
+} pk__lk_window;
+
+/* Samples the template window and its derivatives at (px, py) and sums the gradient matrix
+ * into g (g11, g12, g22). Returns 0 when the window is off the image or its smaller eigenvalue
+ * per sample is below min_eigen (too flat to track). */
+static int pk__lk_template(const pk_image_f32 *img, const pk_image_f32 *gx,
+                           const pk_image_f32 *gy, float px, float py, int radius,
+                           float min_eigen, pk__lk_window *w, double g[3]) {
+  if (!pk__window(img->data, img->stride, img->width, img->height, px, py, radius, w->t) ||
+      !pk__window(gx->data, gx->stride, gx->width, gx->height, px, py, radius, w->tx) ||
+      !pk__window(gy->data, gy->stride, gy->width, gy->height, px, py, radius, w->ty))
+    return 0;
+  int n = (2 * radius + 1) * (2 * radius + 1);
+  g[0] = g[1] = g[2] = 0;
+  for (int k = 0; k < n; k++) {
+    g[0] += (double)w->tx[k] * w->tx[k];
+    g[1] += (double)w->tx[k] * w->ty[k];
+    g[2] += (double)w->ty[k] * w->ty[k];
+  }
+  double half = 0.5 * (g[0] - g[2]);
+  double lmin = (0.5 * (g[0] + g[2]) - sqrt(half * half + g[1] * g[1])) / n;
+  return lmin >= min_eigen && g[0] * g[2] - g[1] * g[1] > 0;
+}
+
 void pk_lk_track(const pk_image_f32 *prev, const pk_image_f32 *prev_gx,
                  const pk_image_f32 *prev_gy, const pk_image_f32 *next, int levels,
                  const float *restrict from, float *restrict to, int count, int radius,
                  int max_iterations, float epsilon, float min_eigen, uint8_t *restrict status,
                  float *restrict residual) {
-  enum { MAX_SIDE = 2 * PK_LK_MAX_RADIUS + 1 };
-  float I[MAX_SIDE * MAX_SIDE], Ix[MAX_SIDE * MAX_SIDE], Iy[MAX_SIDE * MAX_SIDE],
-      J[MAX_SIDE * MAX_SIDE];
+  pk__lk_window w;
+  const float *I = w.t, *Ix = w.tx, *Iy = w.ty;
+  float *J = w.j;
   if (radius > PK_LK_MAX_RADIUS) radius = PK_LK_MAX_RADIUS;
-  int side = 2 * radius + 1, n = side * side;
+  int n = (2 * radius + 1) * (2 * radius + 1);
   for (int p = 0; p < count; p++) {
     float top = ldexpf(1.0f, -(levels - 1));
     float gx = (to[2 * p] - from[2 * p]) * top, gy = (to[2 * p + 1] - from[2 * p + 1]) * top;
@@ -179,25 +207,12 @@ void pk_lk_track(const pk_image_f32 *prev, const pk_image_f32 *prev_gx,
       const pk_image_f32 *a = &prev[L], *dx = &prev_gx[L], *dy = &prev_gy[L], *b = &next[L];
       float scale = ldexpf(1.0f, -L);
       float px = from[2 * p] * scale, py = from[2 * p + 1] * scale;
-      if (!pk__window(a->data, a->stride, a->width, a->height, px, py, radius, I) ||
-          !pk__window(dx->data, dx->stride, dx->width, dx->height, px, py, radius, Ix) ||
-          !pk__window(dy->data, dy->stride, dy->width, dy->height, px, py, radius, Iy)) {
+      double g[3];
+      if (!pk__lk_template(a, dx, dy, px, py, radius, min_eigen, &w, g)) {
         ok = 0;
         break;
       }
-      double g11 = 0, g12 = 0, g22 = 0;
-      for (int k = 0; k < n; k++) {
-        g11 += (double)Ix[k] * Ix[k];
-        g12 += (double)Ix[k] * Iy[k];
-        g22 += (double)Iy[k] * Iy[k];
-      }
-      double half = 0.5 * (g11 - g22);
-      double lmin = (0.5 * (g11 + g22) - sqrt(half * half + g12 * g12)) / n;
-      double det = g11 * g22 - g12 * g12;
-      if (lmin < min_eigen || det <= 0) {
-        ok = 0;
-        break;
-      }
+      double g11 = g[0], g12 = g[1], g22 = g[2], det = g11 * g22 - g12 * g12;
       nux = nuy = 0;
       for (int it = 0; it < max_iterations; it++) {
         if (!pk__window(b->data, b->stride, b->width, b->height, px + gx + nux, py + gy + nuy,
@@ -234,6 +249,92 @@ void pk_lk_track(const pk_image_f32 *prev, const pk_image_f32 *prev_gx,
         for (int k = 0; k < n; k++) sum += fabsf(I[k] - J[k]);
       residual[p] = ok ? sum / (float)n : INFINITY;
     }
+  }
+}
+
+void pk_lk_refine_affine(const pk_image_f32 *prev, const pk_image_f32 *prev_gx,
+                         const pk_image_f32 *prev_gy, const pk_image_f32 *next,
+                         const float *restrict from, float *restrict to, int count, int radius,
+                         int max_iterations, float epsilon, float min_eigen,
+                         float *restrict affine, uint8_t *restrict status,
+                         float *restrict residual) {
+  pk__lk_window w;
+  const float *T = w.t, *Tx = w.tx, *Ty = w.ty;
+  float *J = w.j;
+  if (radius > PK_LK_MAX_RADIUS) radius = PK_LK_MAX_RADIUS;
+  int side = 2 * radius + 1, n = side * side;
+  const pk_image_f32 *b = next;
+  for (int p = 0; p < count; p++) {
+    float px = from[2 * p], py = from[2 * p + 1];
+    double M[4] = {1, 0, 0, 1}, q[2] = {to[2 * p], to[2 * p + 1]}, g[3];
+    int ok = pk__lk_template(prev, prev_gx, prev_gy, px, py, radius, min_eigen, &w, g);
+    /* Steepest-descent images are fixed in the inverse compositional form, so is H. */
+    double H[36] = {0};
+    for (int k = 0; ok && k < n; k++) {
+      double dx = k % side - radius, dy = k / side - radius;
+      double sd[6] = {Tx[k] * dx, Ty[k] * dx, Tx[k] * dy, Ty[k] * dy, Tx[k], Ty[k]};
+      for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++) H[i * 6 + j] += sd[i] * sd[j];
+    }
+    int converged = 0;
+    double err_sum = 0;
+    double t_mean = 0, t_var = 0;
+    for (int k = 0; k < n; k++) t_mean += T[k];
+    t_mean /= n;
+    for (int k = 0; k < n; k++) t_var += (T[k] - t_mean) * (T[k] - t_mean);
+    for (int it = 0; ok && it < max_iterations; it++) {
+      double rhs[6] = {0}, d[6];
+      /* Sample the warped window, then fit its gain and bias to the template (least squares)
+       * and compare in the template's photometric frame: a surface turning towards or away
+       * from the light changes brightness between views without changing geometry. */
+      double j_mean = 0, cov = 0;
+      for (int k = 0; k < n; k++) {
+        double dx = k % side - radius, dy = k / side - radius;
+        float wx = (float)(q[0] + M[0] * dx + M[1] * dy), wy = (float)(q[1] + M[2] * dx + M[3] * dy);
+        J[k] = pk_sample_bilinear(b->data, b->stride, 1, b->width, b->height, wx, wy);
+        j_mean += J[k];
+      }
+      j_mean /= n;
+      for (int k = 0; k < n; k++) cov += (J[k] - j_mean) * (T[k] - t_mean);
+      double gain = t_var > 0 && cov > 0 ? cov / t_var : 1;
+      err_sum = 0;
+      for (int k = 0; k < n; k++) {
+        double dx = k % side - radius, dy = k / side - radius;
+        double e = (J[k] - j_mean) / gain - (T[k] - t_mean);
+        err_sum += fabs(e);
+        double sd[6] = {Tx[k] * dx, Ty[k] * dx, Tx[k] * dy, Ty[k] * dy, Tx[k], Ty[k]};
+        for (int i = 0; i < 6; i++) rhs[i] += sd[i] * e;
+      }
+      if (!pk_solve_spd(6, H, rhs, d)) {
+        ok = 0;
+        break;
+      }
+      /* W ← W ∘ W(Δ)⁻¹ with W(Δ): x ↦ (I + [d0 d2; d1 d3])·x + (d4, d5). */
+      double A[4] = {1 + d[0], d[2], d[1], 1 + d[3]};
+      double det = A[0] * A[3] - A[1] * A[2];
+      if (!(fabs(det) > 1e-6)) {
+        ok = 0;
+        break;
+      }
+      double Ai[4] = {A[3] / det, -A[1] / det, -A[2] / det, A[0] / det};
+      double MA[4] = {M[0] * Ai[0] + M[1] * Ai[2], M[0] * Ai[1] + M[1] * Ai[3],
+                      M[2] * Ai[0] + M[3] * Ai[2], M[2] * Ai[1] + M[3] * Ai[3]};
+      double sx = MA[0] * d[4] + MA[1] * d[5], sy = MA[2] * d[4] + MA[3] * d[5];
+      q[0] -= sx;
+      q[1] -= sy;
+      memcpy(M, MA, sizeof M);
+      if (sx * sx + sy * sy < (double)epsilon * epsilon) {
+        converged = 1;
+        break;
+      }
+    }
+    ok = ok && converged && q[0] >= 0 && q[1] >= 0 && q[0] < b->width && q[1] < b->height;
+    status[p] = (uint8_t)ok;
+    to[2 * p] = (float)q[0];
+    to[2 * p + 1] = (float)q[1];
+    if (affine)
+      for (int i = 0; i < 4; i++) affine[4 * p + i] = (float)M[i];
+    if (residual) residual[p] = ok ? (float)(err_sum / n) : INFINITY;
   }
 }
 

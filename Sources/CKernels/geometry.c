@@ -384,31 +384,28 @@ static double pk__sampson_signed(const double F[9], const double *p1, const doub
   return isfinite(d) ? (e < 0 ? -d : d) : 0;
 }
 
-/* Solves the symmetric positive-definite 5×5 system A·x = b by Cholesky. Returns 0 if A is not
- * positive definite. */
-static int pk__cholesky5(const double A[25], const double b[5], double x[5]) {
-  double L[25] = {0};
-  for (int i = 0; i < 5; i++)
+int pk_solve_spd(int n, const double *restrict A, const double *restrict b, double *restrict x) {
+  double L[81] = {0}, y[9];
+  for (int i = 0; i < n; i++)
     for (int j = 0; j <= i; j++) {
-      double s = A[i * 5 + j];
-      for (int k = 0; k < j; k++) s -= L[i * 5 + k] * L[j * 5 + k];
+      double s = A[i * n + j];
+      for (int k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
       if (i == j) {
         if (!(s > 0)) return 0;
-        L[i * 5 + i] = sqrt(s);
+        L[i * n + i] = sqrt(s);
       } else {
-        L[i * 5 + j] = s / L[j * 5 + j];
+        L[i * n + j] = s / L[j * n + j];
       }
     }
-  double y[5];
-  for (int i = 0; i < 5; i++) {
+  for (int i = 0; i < n; i++) {
     double s = b[i];
-    for (int k = 0; k < i; k++) s -= L[i * 5 + k] * y[k];
-    y[i] = s / L[i * 5 + i];
+    for (int k = 0; k < i; k++) s -= L[i * n + k] * y[k];
+    y[i] = s / L[i * n + i];
   }
-  for (int i = 4; i >= 0; i--) {
+  for (int i = n - 1; i >= 0; i--) {
     double s = y[i];
-    for (int k = i + 1; k < 5; k++) s -= L[k * 5 + i] * x[k];
-    x[i] = s / L[i * 5 + i];
+    for (int k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
+    x[i] = s / L[i * n + i];
   }
   return 1;
 }
@@ -482,7 +479,7 @@ double pk_pose_refine(const double *restrict x1, const double *restrict x2,
         A[k * 5 + k] *= 1 + lambda;
         g[k] = -Jtr[k];
       }
-      if (!pk__cholesky5(A, g, step)) {
+      if (!pk_solve_spd(5, A, g, step)) {
         lambda *= 10;
         continue;
       }

@@ -63,6 +63,10 @@ public struct LucasKanadeTracker: Sendable, Hashable {
   /// Tracks whose forward–backward error exceeds this many pixels are marked lost; nil skips
   /// the backward pass.
   public var forwardBackwardThreshold: Double? = 1.0
+  /// After the pyramid, refine at full resolution with a window that may shear and scale
+  /// (affine Lucas–Kanade): slower, but unbiased where a surface turns between the frames,
+  /// as in camera orbits of several degrees a frame.
+  public var affine = false
 
   public init() {}
 
@@ -112,6 +116,12 @@ public struct LucasKanadeTracker: Sendable, Hashable {
         pk_lk_track(a, ax, ay, b, depth, start, &out, Int32(count), Int32(windowRadius),
                     Int32(maxIterations), Float(epsilon), Float(minEigenvalue), &status,
                     &residual)
+        guard affine else { return }
+        var refined = [UInt8](repeating: 0, count: count)
+        pk_lk_refine_affine(a, ax, ay, b, start, &out, Int32(count), Int32(windowRadius),
+                            Int32(maxIterations), Float(epsilon), Float(minEigenvalue), nil,
+                            &refined, &residual)
+        for i in 0..<count { status[i] &= refined[i] }
       }
     }
     return (out, status, residual)

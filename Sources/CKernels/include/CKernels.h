@@ -288,6 +288,28 @@ void pk_lk_track(const pk_image_f32 *prev, const pk_image_f32 *prev_gx,
                  int max_iterations, float epsilon, float min_eigen, uint8_t *restrict status,
                  float *restrict residual);
 
+/* pk_lk_refine_affine — Lucas–Kanade at full resolution with an affine window (inverse
+ * compositional, Baker & Matthews 2004): each window of `prev` around from[i] is matched in
+ * `next` under x ↦ to[i] + M·(x − from[i]), M a 2×2 matrix starting at the identity, so the
+ * window may shear and scale as a surface seen from a new angle does. Use it after pk_lk_track
+ * (or a match) has brought `to` within a pixel or two; it removes the bias a translation-only
+ * window has under foreshortening. Each iteration also fits the window's gain and bias, so
+ * a change of shading between the views does not pull the position.
+ * prev, prev_gx, prev_gy, next  level-0 images (pk_scharr derivatives of prev).
+ * to        in: the starting position; out: the refined position.
+ * affine    out (may be NULL): M per point as 4 floats, row-major.
+ * status    out: 1 converged (update below `epsilon` px within `max_iterations`, window textured
+ *           enough for `min_eigen` as in pk_lk_track, result in the image); 0 otherwise.
+ * residual  out (may be NULL): mean |next(warp) − prev| over the window after the gain and
+ *           bias fit, in prev's grey levels.
+ * radius ≤ PK_LK_MAX_RADIUS. No allocation; points independent. O(count·iterations·radius²). */
+void pk_lk_refine_affine(const pk_image_f32 *prev, const pk_image_f32 *prev_gx,
+                         const pk_image_f32 *prev_gy, const pk_image_f32 *next,
+                         const float *restrict from, float *restrict to, int count, int radius,
+                         int max_iterations, float epsilon, float min_eigen,
+                         float *restrict affine, uint8_t *restrict status,
+                         float *restrict residual);
+
 /* pk_patch_descriptors — zero-mean, unit-norm (2·radius+1)² patches of `img` around each point
  * (bilinear samples on the pixel grid through the point), for matching by normalised
  * cross-correlation: the dot product of two descriptors is their NCC. A flat patch gets all
@@ -371,6 +393,11 @@ void pk_flow_fb_error(const float *restrict forward, const float *restrict backw
  * of values[k]. Jacobi rather than QR because it is short, unconditionally stable and exact
  * enough for the 3×3 and 9×9 systems here. No allocation; O(n³) per sweep. Returns sweeps. */
 int pk_jacobi_eigen(double *restrict a, int n, double *restrict values, double *restrict vectors);
+
+/* pk_solve_spd — solves A·x = b for a symmetric positive-definite n×n matrix A (n ≤ 9,
+ * row-major) by Cholesky factorisation. Returns 1, or 0 when A is not positive definite (x is
+ * then unspecified). No allocation; O(n³). */
+int pk_solve_spd(int n, const double *restrict A, const double *restrict b, double *restrict x);
 
 /* pk_fundamental_eight_point — the normalised eight-point algorithm (Hartley 1997): the F with
  * x2ᵀ·F·x1 = 0 in the least-squares sense over the chosen correspondences, each image's points
