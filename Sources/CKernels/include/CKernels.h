@@ -246,7 +246,8 @@ float pk_sample_bilinear(const float *img, ptrdiff_t stride, ptrdiff_t step, int
  * Σ [gx² gx·gy; gx·gy gy²] over a (2·radius+1)² box, divided by the box area.
  * gx, gy   derivatives (pk_scharr), width×height floats, rows `stride` apart.
  * out      caller-owned width×height floats, rows `out_stride` apart.
- * scratch  caller-owned 4·width·height floats. No allocation; O(width·height·radius). */
+ * scratch  caller-owned 4·width·height floats. radius ≤ 32 (larger is clamped: the box taps
+ * live on the stack). No allocation; O(width·height·radius). */
 void pk_min_eigen(const float *restrict gx, const float *restrict gy, ptrdiff_t stride, int width,
                   int height, int radius, float *restrict out, ptrdiff_t out_stride,
                   float *restrict scratch);
@@ -335,8 +336,8 @@ void pk_match_descriptors(const float *restrict d1, const float *restrict xy1, i
  * six 1-D correlations and a fixed 3×3 solve per pixel.
  * out      five planes bx, by, rxx, ryy, rxy of width×height floats, rows `out_stride` apart,
  *          planes `plane_stride` apart.
- * scratch  caller-owned 3·width·height floats. Borders replicate.
- * No allocation; O(width·height·radius). */
+ * scratch  caller-owned 3·width·height floats. Borders replicate. radius ≤ 32 (larger is
+ * clamped). No allocation; O(width·height·radius). */
 void pk_poly_expand(const float *restrict src, ptrdiff_t src_stride, int width, int height,
                     float sigma, int radius, float *restrict out, ptrdiff_t out_stride,
                     ptrdiff_t plane_stride, float *restrict scratch);
