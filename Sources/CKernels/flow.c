@@ -545,33 +545,76 @@ void pk_flow_upsample2(const float *restrict src, ptrdiff_t src_stride, int src_
   }
 }
 
+/* The median of the pixels present in the 3×3 neighbourhood of (x, y), one component. */
+static float pk__median_at(const float *src, ptrdiff_t stride, int width, int height, int x,
+                           int y, int c) {
+  float vals[9];
+  int n = 0;
+  for (int dy = -1; dy <= 1; dy++) {
+    int yy = y + dy;
+    if (yy < 0 || yy >= height) continue;
+    for (int dx = -1; dx <= 1; dx++) {
+      int xx = x + dx;
+      if (xx < 0 || xx >= width) continue;
+      float v = src[yy * stride + 2 * xx + c];
+      int k = n++;
+      while (k > 0 && vals[k - 1] > v) {
+        vals[k] = vals[k - 1];
+        k--;
+      }
+      vals[k] = v;
+    }
+  }
+  return vals[n / 2];
+}
+
+void pk_flow_median3_reference(const float *restrict src, float *restrict dst, ptrdiff_t stride,
+                               int width, int height) {
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < 2; c++)
+        dst[y * stride + 2 * x + c] = pk__median_at(src, stride, width, height, x, y, c);
+}
+
+/* Compare-exchange as selects rather than fminf/fmaxf, whose NaN rules stop vectorization. */
+#define PK__SORT2(a, b)              \
+  do {                               \
+    float lo_ = (a) < (b) ? (a) : (b); \
+    b = (a) < (b) ? (b) : (a);       \
+    a = lo_;                         \
+  } while (0)
+
 void pk_flow_median3(const float *restrict src, float *restrict dst, ptrdiff_t stride, int width,
                      int height) {
   for (int y = 0; y < height; y++) {
+    int interior = y > 0 && y < height - 1 && width > 2;
     for (int x = 0; x < width; x++) {
-      for (int c = 0; c < 2; c++) {
-        float vals[9];
-        int n = 0;
-        for (int dy = -1; dy <= 1; dy++) {
-          int yy = y + dy;
-          if (yy < 0 || yy >= height) continue;
-          for (int dx = -1; dx <= 1; dx++) {
-            int xx = x + dx;
-            if (xx < 0 || xx >= width) continue;
-            float v = src[yy * stride + 2 * xx + c];
-            int k = n++;
-            while (k > 0 && vals[k - 1] > v) {
-              vals[k] = vals[k - 1];
-              k--;
-            }
-            vals[k] = v;
-          }
+      if (interior && x == 1) {
+        const float *up = src + (y - 1) * stride, *mid = src + y * stride,
+                    *down = src + (y + 1) * stride;
+        float *d = dst + y * stride;
+        for (int i = 2; i < 2 * (width - 1); i++) { /* both components, interleaved */
+          float p0 = up[i - 2], p1 = up[i], p2 = up[i + 2], p3 = mid[i - 2], p4 = mid[i],
+                p5 = mid[i + 2], p6 = down[i - 2], p7 = down[i], p8 = down[i + 2];
+          PK__SORT2(p1, p2); PK__SORT2(p4, p5); PK__SORT2(p7, p8);
+          PK__SORT2(p0, p1); PK__SORT2(p3, p4); PK__SORT2(p6, p7);
+          PK__SORT2(p1, p2); PK__SORT2(p4, p5); PK__SORT2(p7, p8);
+          PK__SORT2(p0, p3); PK__SORT2(p5, p8); PK__SORT2(p4, p7);
+          PK__SORT2(p3, p6); PK__SORT2(p1, p4); PK__SORT2(p2, p5);
+          PK__SORT2(p4, p7); PK__SORT2(p4, p2); PK__SORT2(p6, p4);
+          PK__SORT2(p4, p2);
+          d[i] = p4;
         }
-        dst[y * stride + 2 * x + c] = vals[n / 2];
+        x = width - 2;
+        continue;
       }
+      for (int c = 0; c < 2; c++)
+        dst[y * stride + 2 * x + c] = pk__median_at(src, stride, width, height, x, y, c);
     }
   }
 }
+
+#undef PK__SORT2
 
 void pk_flow_fb_error(const float *restrict forward, const float *restrict backward,
                       ptrdiff_t flow_stride, int width, int height, float *restrict err,

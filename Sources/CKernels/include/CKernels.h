@@ -368,9 +368,16 @@ void pk_flow_upsample2(const float *restrict src, ptrdiff_t src_stride, int src_
 
 /* pk_flow_median3 — 3×3 median of each flow component (borders use the pixels present),
  * which removes isolated outliers between iterations. src and dst must differ.
- * No allocation; O(width·height). */
+ * Interior pixels go through a branch-free 19-step min/max network (Devillard's opt_med9) that
+ * the compiler vectorizes along rows; pk_flow_median3_reference is its plain scalar twin, and
+ * the two agree exactly. No allocation; O(width·height). */
 void pk_flow_median3(const float *restrict src, float *restrict dst, ptrdiff_t stride, int width,
                      int height);
+
+/* pk_flow_median3_reference — the same median by insertion sort at every pixel: the scalar
+ * twin that tests compare pk_flow_median3 against. */
+void pk_flow_median3_reference(const float *restrict src, float *restrict dst, ptrdiff_t stride,
+                               int width, int height);
 
 /* pk_flow_fb_error — forward–backward consistency: for each pixel p,
  * |forward(p) + backward(p + forward(p))| in pixels, backward sampled bilinearly (edge-clamped).
