@@ -52,13 +52,13 @@ struct TempleView {
         try SharedData.grey("orbit/temple-sparse-ring/\(a.name)"),
         try SharedData.grey("orbit/temple-sparse-ring/\(b.name)")))
       let f = match.fundamental
+      let refined = try #require(match.relativePose(k1: a.k, k2: b.k))
+      let error = EpipolarGeometry.rotationAngleDegrees(refined.pose.rotation, truth)
+      // For the record: the pose from E alone, before the calibrated refinement.
       let e = EpipolarGeometry.essential(fundamental: f.matrix, k1: a.k, k2: b.k)
       let pose = try #require(EpipolarGeometry.relativePose(
         essential: e, k1: a.k, k2: b.k, match.points1, match.points2, using: f.inliers))
-      let refined = EpipolarGeometry.refinePose(pose, k1: a.k, k2: b.k, match.points1,
-                                                match.points2, using: f.inliers)
       let fromE = EpipolarGeometry.rotationAngleDegrees(pose.rotation, truth)
-      let error = EpipolarGeometry.rotationAngleDegrees(refined.pose.rotation, truth)
       let inlierErrors = f.inliers.indices.filter { f.inliers[$0] }.map { f.sampsonErrors[$0] }.sorted()
       let median = inlierErrors[inlierErrors.count / 2]
       print("temple \(a.name)→\(b.name): \(f.inlierCount) inliers of \(match.points1.count), rotation error \(error)° (from E alone \(fromE)°), median Sampson \(median) px, \(Date().timeIntervalSince(start)) s")

@@ -5,6 +5,18 @@ public struct TwoViewMatch: Sendable {
   public let points2: [SIMD2<Double>]
   /// RANSAC's F over these correspondences, with inliers and Sampson errors per pair.
   public let fundamental: FundamentalEstimate
+
+  /// The relative pose of the second camera for known intrinsics: E = K2ᵀ·F·K1, the
+  /// decomposition with most inliers in front of both cameras, then refinement of (R, t) on
+  /// the inliers. Also the RMS Sampson distance (pixels) of the inliers under the refined pose.
+  public func relativePose(k1: Matrix3x3, k2: Matrix3x3) -> (pose: RelativePose, rmsSampson: Double)? {
+    let e = EpipolarGeometry.essential(fundamental: fundamental.matrix, k1: k1, k2: k2)
+    guard let pose = EpipolarGeometry.relativePose(essential: e, k1: k1, k2: k2, points1, points2,
+                                                   using: fundamental.inliers)
+    else { return nil }
+    return EpipolarGeometry.refinePose(pose, k1: k1, k2: k2, points1, points2,
+                                       using: fundamental.inliers)
+  }
 }
 
 /// Finds correspondences between two views that may be tens of degrees apart (a camera orbit),
