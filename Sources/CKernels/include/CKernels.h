@@ -192,14 +192,323 @@ int pk_line_coverage(const uint8_t *restrict src, ptrdiff_t src_step, ptrdiff_t 
 
 /* Filtering and pyramids (filter.c): blur, gradients, resampling and image pyramids. */
 
+/* Coordinates. Every point coordinate in the filter, flow and geometry kernels is continuous
+ * with pixel (i, j) covering [i, i + 1) × [j, j + 1), so its centre is (i + 0.5, j + 0.5), x right,
+ * y down. Grey images are floats on the 0…255 scale of the 8-bit input. */
+
+/* A read-only view of a float image, for kernels that take several levels at once. */
+typedef struct pk_image_f32 {
+  const float *data;
+  int32_t width, height;
+  ptrdiff_t stride;
+} pk_image_f32;
+
+/* pk_rgb8_to_grey — luma Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, as OpenCV) of an 8-bit
+ * RGB image, as floats on the 0…255 scale.
+ * src   width×height pixels of 3 bytes, rows `src_stride` bytes apart.
+ * dst   caller-owned floats, rows `dst_stride` floats apart. No allocation; O(width·height). */
+void pk_rgb8_to_grey(const uint8_t *restrict src, int width, int height, ptrdiff_t src_stride,
+                     float *restrict dst, ptrdiff_t dst_stride);
+
+/* pk_gaussian_kernel — fills weights[0 … 2·radius] with exp(−k²/2σ²), k = −radius … radius,
+ * normalised to sum 1. radius ≥ 0, sigma > 0. O(radius). */
+void pk_gaussian_kernel(float sigma, int radius, float *weights);
+
+/* pk_blur_separable — correlates a float image with weights[0 … 2·radius] along x, then along y
+ * (weights[radius] is the centre tap). Borders replicate the edge pixel.
+ * src, dst  width×height floats, rows `src_stride` / `dst_stride` apart; dst may equal src.
+ * scratch   caller-owned width·height floats (the horizontal pass).
+ * No allocation; O(width·height·radius), both passes vectorize along rows. */
+void pk_blur_separable(const float *src, ptrdiff_t src_stride, int width, int height,
+                       const float *weights, int radius, float *dst, ptrdiff_t dst_stride,
+                       float *restrict scratch);
+
+/* pk_scharr — image derivatives ∂I/∂x and ∂I/∂y by the Scharr operator ([3 10 3] smoothing
+ * across, central difference along), scaled by 1/32 so that a ramp of slope s gives s.
+ * Borders replicate the edge. src, gx, gy width×height floats; gx and gy share `dst_stride`.
+ * No allocation; O(width·height). */
+void pk_scharr(const float *restrict src, ptrdiff_t src_stride, int width, int height,
+               float *restrict gx, float *restrict gy, ptrdiff_t dst_stride);
+
+/* pk_downsample2 — one pyramid step: a (width/2)×(height/2) image (rounded down) whose pixel i
+ * is the separable binomial [1 3 3 1]/8 of source pixels 2i−1 … 2i+2, centred on the boundary
+ * between 2i and 2i+1. So a point (x, y) of the source is exactly (x/2, y/2) in the result.
+ * Borders replicate. scratch: caller-owned (width/2)·height floats. No allocation; O(w·h). */
+void pk_downsample2(const float *restrict src, ptrdiff_t src_stride, int width, int height,
+                    float *restrict dst, ptrdiff_t dst_stride, float *restrict scratch);
+
+/* pk_sample_bilinear — the image at the continuous point (x, y), pixel centres at i + 0.5,
+ * interpolated bilinearly; points outside the image take the nearest edge value.
+ * step  floats from one pixel to the next in a row: 1 for a grey image, 2 for one component of
+ *       an interleaved flow field (pass a pointer to that component). Rows `stride` floats
+ *       apart. O(1). */
+float pk_sample_bilinear(const float *img, ptrdiff_t stride, ptrdiff_t step, int width,
+                         int height, float x, float y);
+
 
 /* Tracking and optical flow (flow.c): corners, pyramidal Lucas–Kanade, dense flow. */
+
+/* pk_min_eigen — Shi–Tomasi cornerness: the smaller eigenvalue of the structure tensor
+ * Σ [gx² gx·gy; gx·gy gy²] over a (2·radius+1)² box, divided by the box area.
+ * gx, gy   derivatives (pk_scharr), width×height floats, rows `stride` apart.
+ * out      caller-owned width×height floats, rows `out_stride` apart.
+ * scratch  caller-owned 4·width·height floats. radius ≤ 32 (larger is clamped: the box taps
+ * live on the stack). No allocation; O(width·height·radius). */
+void pk_min_eigen(const float *restrict gx, const float *restrict gy, ptrdiff_t stride, int width,
+                  int height, int radius, float *restrict out, ptrdiff_t out_stride,
+                  float *restrict scratch);
+
+/* pk_select_corners — Shi–Tomasi corner picking: pixels that are 3×3 local maxima of `score`,
+ * at least `border` pixels from the edge, with score ≥ quality·(largest score) and > 0, taken in
+ * decreasing score (ties: raster order) and kept when no kept corner lies closer than
+ * `min_distance` pixels. Writes up to `max_corners` centres (i + 0.5, j + 0.5) as x, y pairs to
+ * `xy` and their scores to `scores` (may be NULL); returns how many.
+ * scratch_pairs  caller-owned width·height·2 int32 (candidate list, heap-sorted in place).
+ * scratch_mask   caller-owned width·height bytes (pixels too close to a kept corner).
+ * No allocation; deterministic; O(w·h + c·log c + kept·min_distance²) for c candidates. */
+int pk_select_corners(const float *restrict score, ptrdiff_t stride, int width, int height,
+                      float quality, float min_distance, int border, int max_corners,
+                      float *restrict xy, float *restrict scores, int32_t *restrict scratch_pairs,
+                      uint8_t *restrict scratch_mask);
+
+/* The largest window radius pk_lk_track accepts; its window lives on the stack. */
+#define PK_LK_MAX_RADIUS 15
+
+/* pk_lk_track — pyramidal Lucas–Kanade (Bouguet's formulation): for each point, the
+ * displacement that best matches a (2·radius+1)² window of `prev` in `next`, coarse to fine.
+ * prev, next        `levels` images each, level 0 the full size, level L+1 from pk_downsample2
+ *                   of level L (so coordinates halve exactly).
+ * prev_gx, prev_gy  pk_scharr derivatives of each prev level.
+ * from              `count` x, y pairs in level-0 coordinates.
+ * to                in: an initial guess of each point's position in next (e.g. a copy of
+ *                   `from`); out: the tracked position.
+ * status            out: 1 tracked; 0 lost (window too flat: smaller eigenvalue of the
+ *                   window's gradient matrix per sample below `min_eigen`, in grey levels²/px²,
+ *                   or the result outside the image).
+ * residual          out (may be NULL): mean |prev − next| over the final level-0 window.
+ * Iterates at most `max_iterations` per level, stopping when an update is below `epsilon` px.
+ * radius ≤ PK_LK_MAX_RADIUS. No allocation; points are independent, so any split of them
+ * across threads gives the same result. O(count·levels·iterations·radius²). */
+void pk_lk_track(const pk_image_f32 *prev, const pk_image_f32 *prev_gx,
+                 const pk_image_f32 *prev_gy, const pk_image_f32 *next, int levels,
+                 const float *restrict from, float *restrict to, int count, int radius,
+                 int max_iterations, float epsilon, float min_eigen, uint8_t *restrict status,
+                 float *restrict residual);
+
+/* pk_lk_refine_affine — Lucas–Kanade at full resolution with an affine window (inverse
+ * compositional, Baker & Matthews 2004): each window of `prev` around from[i] is matched in
+ * `next` under x ↦ to[i] + M·(x − from[i]), M a 2×2 matrix starting at the identity, so the
+ * window may shear and scale as a surface seen from a new angle does. Use it after pk_lk_track
+ * (or a match) has brought `to` within a pixel or two; it removes the bias a translation-only
+ * window has under foreshortening. Each iteration also fits the window's gain and bias, so
+ * a change of shading between the views does not pull the position.
+ * prev, prev_gx, prev_gy, next  level-0 images (pk_scharr derivatives of prev).
+ * to        in: the starting position; out: the refined position.
+ * affine    out (may be NULL): M per point as 4 floats, row-major.
+ * status    out: 1 converged (update below `epsilon` px within `max_iterations`, window textured
+ *           enough for `min_eigen` as in pk_lk_track, result in the image); 0 otherwise.
+ * residual  out (may be NULL): mean |next(warp) − prev| over the window after the gain and
+ *           bias fit, in prev's grey levels.
+ * radius ≤ PK_LK_MAX_RADIUS. No allocation; points independent. O(count·iterations·radius²). */
+void pk_lk_refine_affine(const pk_image_f32 *prev, const pk_image_f32 *prev_gx,
+                         const pk_image_f32 *prev_gy, const pk_image_f32 *next,
+                         const float *restrict from, float *restrict to, int count, int radius,
+                         int max_iterations, float epsilon, float min_eigen,
+                         float *restrict affine, uint8_t *restrict status,
+                         float *restrict residual);
+
+/* pk_patch_descriptors — zero-mean, unit-norm (2·radius+1)² patches of `img` around each point
+ * (bilinear samples on the pixel grid through the point), for matching by normalised
+ * cross-correlation: the dot product of two descriptors is their NCC. A flat patch gets all
+ * zeros. out: caller-owned count·(2·radius+1)² floats. No allocation; O(count·radius²). */
+void pk_patch_descriptors(const float *restrict img, ptrdiff_t stride, int width, int height,
+                          const float *restrict xy, int count, int radius, float *restrict out);
+
+/* pk_match_descriptors — for each descriptor of set 1, the descriptor of set 2 with the largest
+ * dot product among points of set 2 within `max_distance` pixels of it (distance between xy1[i]
+ * and xy2[j]; pass a huge value for no limit).
+ * d1, d2        count1×dim and count2×dim floats.
+ * best          out: index into set 2, or −1 when none is in range.
+ * best_score    out: that dot product; second_score out: the next best (−1 when none).
+ * No allocation; ties go to the lower index; O(count1·count2·dim). */
+void pk_match_descriptors(const float *restrict d1, const float *restrict xy1, int count1,
+                          const float *restrict d2, const float *restrict xy2, int count2,
+                          int dim, float max_distance, int32_t *restrict best,
+                          float *restrict best_score, float *restrict second_score);
+
+/* pk_poly_expand — Farnebäck's polynomial expansion: a weighted least-squares fit of
+ * f(x, y) ≈ c + bx·x + by·y + rxx·x² + ryy·y² + rxy·x·y around every pixel, weights a Gaussian
+ * of `sigma` over a (2·radius+1)² window. The fit separates (Gaussian applicability), so it is
+ * six 1-D correlations and a fixed 3×3 solve per pixel.
+ * out      five planes bx, by, rxx, ryy, rxy of width×height floats, rows `out_stride` apart,
+ *          planes `plane_stride` apart.
+ * scratch  caller-owned 3·width·height floats. Borders replicate. radius ≤ 32 (larger is
+ * clamped). No allocation; O(width·height·radius). */
+void pk_poly_expand(const float *restrict src, ptrdiff_t src_stride, int width, int height,
+                    float sigma, int radius, float *restrict out, ptrdiff_t out_stride,
+                    ptrdiff_t plane_stride, float *restrict scratch);
+
+/* pk_farneback_matrices — one Farnebäck iteration, step 1: per pixel the normal equations
+ * (AᵀA and AᵀΔb, five planes g11, g12, g22, h1, h2 into `m`) of the local displacement
+ * constraint between expansion r1 at the pixel and r2 at the pixel moved by `flow`.
+ * r1, r2  pk_poly_expand output (same strides); flow u, v interleaved, rows `flow_stride`
+ *         floats apart; m five planes with r1's strides. No allocation; O(width·height). */
+void pk_farneback_matrices(const float *restrict r1, const float *restrict r2,
+                           ptrdiff_t stride, ptrdiff_t plane_stride, int width, int height,
+                           const float *restrict flow, ptrdiff_t flow_stride, float *restrict m);
+
+/* pk_farneback_solve — step 2, after the caller has blurred the five planes of `m` (the
+ * neighbourhood average): flow = (G + λI)⁻¹ (h + λ·flow) per pixel, so λ (grey levels²/px⁴)
+ * pulls textureless pixels towards their current flow instead of towards noise.
+ * Updates `flow` in place. No allocation; O(width·height). */
+void pk_farneback_solve(const float *restrict m, ptrdiff_t stride, ptrdiff_t plane_stride,
+                        int width, int height, float lambda, float *restrict flow,
+                        ptrdiff_t flow_stride);
+
+/* pk_flow_upsample2 — a flow field for the next finer pyramid level: dst (dst_width ×
+ * dst_height, at most twice src's size) is 2 × src sampled bilinearly at the same scene point.
+ * Flows u, v interleaved; strides in floats. No allocation; O(dst pixels). */
+void pk_flow_upsample2(const float *restrict src, ptrdiff_t src_stride, int src_width,
+                       int src_height, float *restrict dst, ptrdiff_t dst_stride, int dst_width,
+                       int dst_height);
+
+/* pk_flow_median3 — 3×3 median of each flow component (borders use the pixels present),
+ * which removes isolated outliers between iterations. src and dst must differ.
+ * Interior pixels go through a branch-free 19-step min/max network (Devillard's opt_med9) that
+ * the compiler vectorizes along rows; pk_flow_median3_reference is its plain scalar twin, and
+ * the two agree exactly. No allocation; O(width·height). */
+void pk_flow_median3(const float *restrict src, float *restrict dst, ptrdiff_t stride, int width,
+                     int height);
+
+/* pk_flow_median3_reference — the same median by insertion sort at every pixel: the scalar
+ * twin that tests compare pk_flow_median3 against. */
+void pk_flow_median3_reference(const float *restrict src, float *restrict dst, ptrdiff_t stride,
+                               int width, int height);
+
+/* pk_flow_fb_error — forward–backward consistency: for each pixel p,
+ * |forward(p) + backward(p + forward(p))| in pixels, backward sampled bilinearly (edge-clamped).
+ * Small where the two flows agree; large at occlusions and failures.
+ * forward, backward  u, v interleaved, rows `flow_stride` floats apart.
+ * err                caller-owned width×height floats, rows `err_stride` apart.
+ * No allocation; O(width·height). */
+void pk_flow_fb_error(const float *restrict forward, const float *restrict backward,
+                      ptrdiff_t flow_stride, int width, int height, float *restrict err,
+                      ptrdiff_t err_stride);
 
 
 /* Multi-view geometry (geometry.c): fundamental and essential matrices, RANSAC, Sampson error. */
 
+/* Matrices are row-major doubles; points are x, y pairs of doubles. Camera convention (OpenCV
+ * pinhole): X_cam = R·X_world + t, x right, y down, z forward, pixel = K·X_cam / Z. */
+
+/* pk_jacobi_eigen — all eigenvalues and eigenvectors of a symmetric n×n matrix (n ≤ 9) by
+ * cyclic Jacobi rotations, run until the off-diagonal mass is below 1e-30 of the total or 60
+ * sweeps. a is overwritten. values: n, ascending; vectors: n×n, row k the unit eigenvector
+ * of values[k]. Jacobi rather than QR because it is short, unconditionally stable and exact
+ * enough for the 3×3 and 9×9 systems here. No allocation; O(n³) per sweep. Returns sweeps. */
+int pk_jacobi_eigen(double *restrict a, int n, double *restrict values, double *restrict vectors);
+
+/* pk_solve_spd — solves A·x = b for a symmetric positive-definite n×n matrix A (n ≤ 9,
+ * row-major) by Cholesky factorisation. Returns 1, or 0 when A is not positive definite (x is
+ * then unspecified). No allocation; O(n³). */
+int pk_solve_spd(int n, const double *restrict A, const double *restrict b, double *restrict x);
+
+/* pk_fundamental_eight_point — the normalised eight-point algorithm (Hartley 1997): the F with
+ * x2ᵀ·F·x1 = 0 in the least-squares sense over the chosen correspondences, each image's points
+ * translated to their centroid and scaled to mean distance √2 first, rank 2 enforced by
+ * removing the smallest singular value, returned with ‖F‖ = 1.
+ * x1, x2   count points each; idx: which of them to use (`n_idx` ≥ 8), or NULL for all.
+ * weights  NULL, or one weight per point of x1 (indexed like x1, not like idx) multiplying
+ *          that point's equation.
+ * Returns 1, or 0 when the points are degenerate. No allocation; O(n). */
+int pk_fundamental_eight_point(const double *restrict x1, const double *restrict x2,
+                               const int32_t *restrict idx, int n_idx, int count,
+                               const double *restrict weights, double F[9]);
+
+/* pk_fundamental_refine — least-squares F that approximately minimises the Sampson distance
+ * over the chosen correspondences: `rounds` eight-point solves, each weighting a point's
+ * algebraic error x2ᵀFx1 by 1 / (the Sampson denominator under the previous F), which turns it
+ * into the Sampson distance (iteratively reweighted least squares). F holds the starting
+ * model and receives the result. idx, n_idx as for pk_fundamental_eight_point.
+ * scratch  caller-owned count doubles. Returns 1, or 0 (F unchanged) when a solve fails.
+ * No allocation; O(rounds·n). */
+int pk_fundamental_refine(const double *restrict x1, const double *restrict x2,
+                          const int32_t *restrict idx, int n_idx, int count, int rounds,
+                          double F[9], double *restrict scratch);
+
+/* pk_sampson_errors — first-order geometric (Sampson) distance of each correspondence to F, in
+ * pixels: |x2ᵀFx1| / √((Fx1)₁² + (Fx1)₂² + (Fᵀx2)₁² + (Fᵀx2)₂²). out: count doubles. O(count). */
+void pk_sampson_errors(const double F[9], const double *restrict x1, const double *restrict x2,
+                       int count, double *restrict out);
+
+/* pk_fundamental_ransac — F robust to outliers: RANSAC over 8-point samples drawn by a seeded
+ * splitmix64 generator (same seed, same result), inliers those with Sampson error <
+ * `threshold` px, the iteration count shrinking adaptively to log(1 − confidence) /
+ * log(1 − w⁸) for the best inlier ratio w so far (at most `max_iterations`); the winner is
+ * refitted on its inliers by pk_fundamental_refine, twice (inliers recomputed in between),
+ * each refit kept only if it does not lose inliers.
+ * inliers  out: count bytes, 1 for an inlier of the returned F.
+ * scratch  caller-owned count int32 + count doubles (pass as the two pointers).
+ * Returns the inlier count, or 0 when no model was found (count < 8 or degenerate).
+ * No allocation; O(iterations·count). */
+int pk_fundamental_ransac(const double *restrict x1, const double *restrict x2, int count,
+                          double threshold, double confidence, int max_iterations, uint64_t seed,
+                          double F[9], uint8_t *restrict inliers, int32_t *restrict scratch_idx,
+                          double *restrict scratch_err);
+
+/* pk_essential_from_fundamental — E = K2ᵀ·F·K1 for intrinsics K1, K2 (both in the pixel
+ * convention of the points F was estimated from). O(1). */
+void pk_essential_from_fundamental(const double F[9], const double K1[9], const double K2[9],
+                                   double E[9]);
+
+/* pk_essential_decompose — the relative pose (R, t), X₂ = R·X₁ + t with ‖t‖ = 1, of the four
+ * that E = [t]ₓR admits (SVD, W and Wᵀ, ±t) which puts the most correspondences in front of
+ * both cameras (cheirality; each point triangulated along its ray).
+ * n1, n2   count normalised image points, K⁻¹·(x, y, 1) without the 1.
+ * mask     count bytes, non-zero = use the point, or NULL for all.
+ * Returns how many used points lie in front of both cameras for the chosen pose.
+ * No allocation; O(count). */
+int pk_essential_decompose(const double E[9], const double *restrict n1,
+                           const double *restrict n2, const uint8_t *restrict mask, int count,
+                           double R[9], double t[3]);
+
+/* pk_pose_refine — calibrated refinement of a relative pose: Levenberg–Marquardt over the five
+ * degrees of freedom of (R, unit t) minimising the sum of squared Sampson distances, in pixels,
+ * of the correspondences to F = K2⁻ᵀ·[t]ₓ·R·K1⁻¹. An uncalibrated F has seven degrees of
+ * freedom, and with a narrow field of view two of them trade perspective for error so freely
+ * that the rotation taken from K2ᵀ·F·K1 can be degrees off while fitting the points as well;
+ * knowing K removes them. R = exp([ω]ₓ)·R, t moves in its tangent plane and is renormalised;
+ * the Jacobian is numerical (central differences).
+ * x1, x2  count pixel points; mask as for pk_essential_decompose (NULL = all).
+ * R, t    in: the starting pose (e.g. from pk_essential_decompose); out: the refined pose.
+ * Returns the final RMS Sampson distance in pixels. No allocation; O(iterations·count). */
+double pk_pose_refine(const double *restrict x1, const double *restrict x2,
+                      const uint8_t *restrict mask, int count, const double K1[9],
+                      const double K2[9], int iterations, double R[9], double t[3]);
+
+/* pk_rotation_angle_deg — the angle of the rotation R1ᵀ·R2 between two rotations, in degrees
+ * (0…180), computed stably for small angles. O(1). */
+double pk_rotation_angle_deg(const double R1[9], const double R2[9]);
+
 
 /* Frame statistics (stats.c): SSIM, differences and motion masks for temporal metrics. */
+
+/* pk_ssim — mean structural similarity (Wang, Bovik, Sheikh, Simoncelli 2004) of two grey
+ * images on the 0…255 scale: Gaussian window 11×11, σ = 1.5, K1 = 0.01, K2 = 0.03, L = 255,
+ * averaged over the pixels whose whole window lies inside the image (the reference code's
+ * 'valid' region; an image smaller than 11 px uses every pixel with replicated borders). The
+ * reference's optional automatic downsampling is not applied.
+ * scratch  caller-owned 6·width·height floats. No allocation; O(width·height·11), double sums
+ * in raster order, so the result is deterministic. */
+double pk_ssim(const float *restrict a, ptrdiff_t a_stride, const float *restrict b,
+               ptrdiff_t b_stride, int width, int height, float *restrict scratch);
+
+/* pk_mean_abs_diff_u8 — mean of |a − b| over `rows` rows of `row_bytes` bytes (for RGB, pass
+ * 3·width), rows `a_stride` / `b_stride` bytes apart. Integer sums: exact and deterministic.
+ * O(rows·row_bytes). */
+double pk_mean_abs_diff_u8(const uint8_t *restrict a, ptrdiff_t a_stride,
+                           const uint8_t *restrict b, ptrdiff_t b_stride, int row_bytes,
+                           int rows);
 
 
 /* Video conversion (video.c): YUV to RGB and back for Y4M and decoded video. */
