@@ -94,6 +94,8 @@ final class ExampleServer {
       + extra
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardOutput = output
+    // Clients that give up mid-answer make the server print tracebacks; they are expected here.
+    process.standardError = FileHandle.nullDevice
     try process.run()
     // The server prints its address before serving; one line is all we read.
     var line = Data()
@@ -104,20 +106,22 @@ final class ExampleServer {
     }
     let text = String(decoding: line, as: UTF8.self)
     guard let range = text.range(of: "http://") else {
-      process.terminate()
+      kill(process.processIdentifier, SIGKILL)
       throw GeneratorError("the example server did not start: '\(text)'")
     }
     url = String(text[range.lowerBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
+  /// SIGKILL: children of a test process inherit its blocked signals, SIGTERM included.
   func stop() {
-    process.terminate()
+    kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
   }
 }
 
-/// A port on 127.0.0.1 that nothing listens on: bound, read and closed again.
-func closedPort() -> Int {
+/// Runs `body` with a port of 127.0.0.1 that refuses connections: bound but not listening,
+/// so no other test's server can take it meanwhile.
+func withRefusingPort<T>(_ body: (Int) async throws -> T) async rethrows -> T {
   let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
   defer { close(fd) }
   var address = sockaddr_in()
@@ -131,5 +135,5 @@ func closedPort() -> Int {
       return getsockname(fd, $0, &length)
     }
   }
-  return Int(UInt16(bigEndian: address.sin_port))
+  return try await body(Int(UInt16(bigEndian: address.sin_port)))
 }
