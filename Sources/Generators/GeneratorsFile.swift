@@ -53,7 +53,7 @@ public struct GeneratorsFile: Sendable {
         configurations[name] = configuration
       }
     }
-    guard reader.errors.isEmpty else { throw ScenarioErrors(reader.errors) }
+    guard reader.errors.isEmpty else { throw ScenarioErrors(reader.sortedErrors) }
     return GeneratorsFile(path: path, configurations: configurations)
   }
 }
@@ -64,6 +64,12 @@ private struct ConfigurationReader {
   var errors: [ScenarioError] = []
 
   init(file: String) { self.file = file }
+
+  /// In the order of the file, as an editor lists them.
+  var sortedErrors: [ScenarioError] {
+    errors.enumerated().sorted { ($0.element.line ?? 0, $0.element.column ?? 0, $0.offset) < ($1.element.line ?? 0, $1.element.column ?? 0, $1.offset) }
+      .map(\.element)
+  }
 
   mutating func report(_ message: String, at node: Node) {
     errors.append(ScenarioError(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message))
@@ -109,7 +115,7 @@ private struct ConfigurationReader {
       return .command(CommandSettings(arguments: argv, environment: env, timeout: timeout, retries: Int(retries)))
     case "http":
       checkKeys(fields, allowed: ["http"], in: name)
-      return http(fields["http"]!.1, name: name)
+      return http(fields["http"]!.1, key: fields["http"]!.0, name: name)
     default:
       checkKeys(fields, allowed: ["folder"], in: name)
       guard let root = fields["folder"]!.1.string, !root.isEmpty else {
@@ -121,7 +127,7 @@ private struct ConfigurationReader {
     }
   }
 
-  private mutating func http(_ node: Node, name: String) -> GeneratorConfiguration? {
+  private mutating func http(_ node: Node, key: Node, name: String) -> GeneratorConfiguration? {
     guard let mapping = node.mapping else {
       report("generator '\(name)': 'http' must be a mapping with 'url' and 'model'", at: node)
       return nil
@@ -133,14 +139,14 @@ private struct ConfigurationReader {
     ]
     checkKeys(fields, allowed: allowed, in: name)
     var ok = true
-    func need(_ key: String) -> String? {
-      guard let field = fields[key] else {
-        report("generator '\(name)': 'http' needs '\(key)'", at: node)
+    func need(_ field: String) -> String? {
+      guard let found = fields[field] else {
+        report("generator '\(name)': 'http' needs '\(field)'", at: key)
         ok = false
         return nil
       }
-      guard let text = field.1.string, !text.isEmpty else {
-        report("generator '\(name)': '\(key)' must be a non-empty string", at: field.1)
+      guard let text = found.1.string, !text.isEmpty else {
+        report("generator '\(name)': '\(field)' must be a non-empty string", at: found.1)
         ok = false
         return nil
       }
