@@ -76,3 +76,39 @@ public struct FreeFallSegment: Sendable, Hashable {
     return QuadraticFit(t: frames.map { Double($0) / fps }, y: frames.map { y[$0]! })
   }
 }
+
+extension FreeFallSegment {
+  /// The free fall that covers the most distance in `y`. A fall may start at the first frame
+  /// seen, wherever the object, after being still or rising, starts down, and at each frame of
+  /// `starts` (where the caller knows the object was let go, such as the first frame after a
+  /// hand stopped touching it); each start is followed to its first impact. Among the falls
+  /// whose fit is plausible (downward acceleration, RMS residual within 1 px or 1% of the
+  /// distance fallen) the longest drop wins, the earliest on a tie; with none plausible, the one
+  /// from the first frame. In natural footage the first motion is often a hand wobbling or
+  /// lowering the object before letting go, which would otherwise end the search there.
+  public static func longest(y: [Double?], fps: Double, starts: [Int] = []) -> FreeFallSegment? {
+    guard let first = FreeFallSegment(y: y, fps: fps) else { return nil }
+    var best: FreeFallSegment? = first.drop(y) != nil ? first : nil
+    for start in y.indices.dropFirst() {
+      guard let here = y[start], start + 1 < y.count, let next = y[start + 1],
+        next - here >= stillPixels,
+        starts.contains(start) || y[start - 1].map({ here - $0 < stillPixels }) ?? false
+      else { continue }
+      var masked = y
+      for i in 0..<start { masked[i] = nil }
+      guard let candidate = FreeFallSegment(y: masked, fps: fps), let drop = candidate.drop(y) else {
+        continue
+      }
+      if drop > best.flatMap({ $0.drop(y) }) ?? 0 { best = candidate }
+    }
+    return best ?? first
+  }
+
+  /// Pixels fallen over the segment when its fit is plausible, else nil.
+  private func drop(_ y: [Double?]) -> Double? {
+    guard let fit, fit.c > 0, let top = y[frames.lowerBound], let bottom = y[frames.upperBound - 1]
+    else { return nil }
+    let drop = bottom - top
+    return fit.rmsResidual <= max(1, 0.01 * abs(drop)) ? drop : nil
+  }
+}

@@ -4,12 +4,15 @@ import Scenarios
 
 /// Measures gravity and contact for one falling object.
 ///
-/// It finds the object by the colour the scenario gives, follows it frame by frame, takes the
-/// pixel scale from the object's known width, finds the free fall between release and the
-/// first impact, and fits y(t) = a + b·t + c·t² to it: g = 2c ÷ scale. The scenario's gravity
-/// is only the reference the measurement is compared with; nothing is read from the camera.
-/// Assumes the image's vertical is the world's, and the object falls at a roughly constant
-/// depth (the scale is taken once).
+/// It finds the object by the colour the scenario gives, follows it frame by frame, finds the
+/// free fall that covers the most distance (release to first impact), takes the pixel scale
+/// from the object's known width in the frames where it is seen sharply, and fits a quadratic
+/// to the height fallen: g = 2c. The scenario's gravity is only the reference the measurement
+/// is compared with; nothing is read from the camera. Assumes the image's vertical is the
+/// world's. Real footage is allowed a hand that holds the object before release (merged
+/// frames are dropped), motion blur (blurred frames give no scale, and frames blurred to noise
+/// are dropped) and a camera tilted towards the fall (read from the width changing down the
+/// image; see ApparentSize).
 public struct PhysicsAnalyzer: Analyzer {
   public let name = "physics"
 
@@ -59,25 +62,40 @@ public struct PhysicsAnalyzer: Analyzer {
     }
 
     let fps = clip.fps
-    let ys = track.map { $0?.y }
-    let segment = FreeFallSegment(y: ys, fps: fps)
-    let fallFrames = segment.map { Array($0.frames) } ?? []
+    // A first pass finds the fall and the object's sharp size after its release; the second
+    // repeats both without the frames where the object is merged with something or blurred
+    // away, which real footage has around the release and at full speed.
+    let image = (width: clip.width, height: clip.height)
+    var segment = FreeFallSegment.longest(y: track.map { $0?.y }, fps: fps)
+    var size = ApparentSize(track: track, from: segment?.release ?? 0, image: image, metres: object.shape.width)
+    let clean = size?.clean(track) ?? track
+    if clean != track {
+      // Where a run of dropped frames ends, the object may just have been let go.
+      let starts = clean.indices.dropFirst().filter { clean[$0] != nil && clean[$0 - 1] == nil }
+      segment = FreeFallSegment.longest(y: clean.map { $0?.y }, fps: fps, starts: starts)
+      size = ApparentSize(track: clean, from: segment?.release ?? 0, image: image, metres: object.shape.width) ?? size
+    }
+    let ys = clean.map { $0?.y }
     // Scale from the width, not the height: when the object is above or below the camera,
     // its top or bottom face shows and adds to the apparent height, while the width of a
     // cylinder, sphere or upright box does not change with the vertical viewing angle.
     // Measured on the reference engine's cup (r 4 cm, h 10 cm, 3 m away, dropped from 1.3 m
     // past a camera at 0.65 m, 256 and 512 px): height ÷ 0.1 m overstated the scale by 2–18%
-    // depending on the frame; width ÷ 0.08 m understated it by 0.5% in every frame. The width
-    // is also untouched by motion blur, which smears a fast fall vertically.
-    let widths = fallFrames.compactMap { track[$0]?.width }.filter { $0 > 0 }
-    let scale = median(widths).map { $0 / object.shape.width }
+    // depending on the frame; width ÷ 0.08 m understated it by 0.5% in every frame. Only
+    // sharp frames count, and the width may change along the fall (see ApparentSize).
+    let fallFrames = segment.map { Array($0.frames) } ?? []
+    let meanRow = fallFrames.isEmpty ? nil : fallFrames.compactMap { ys[$0] }.reduce(0, +) / Double(fallFrames.count)
+    let scale = size.flatMap { size in meanRow.map { size.scale(atRow: $0) } }
     report.scale = scale
 
     if let segment, let impact = segment.impact { report.impactFrame = impact }
-    if let segment, let fit = segment.fit, let scale, scale > 0 {
-      report.fit = fit
-      report.gravity = 2 * fit.c / scale
-      report.gravityUncertainty = fit.cUncertainty.map { 2 * $0 / scale }
+    if let segment, segment.fit != nil, let size,
+      let metric = QuadraticFit(
+        t: fallFrames.map { Double($0) / fps }, y: fallFrames.map { size.depthBelowCentre(row: ys[$0]!) })
+    {
+      report.fit = segment.fit
+      report.gravity = 2 * metric.c
+      report.gravityUncertainty = metric.cUncertainty.map { 2 * $0 }
       report.judgeGravity(noun: noun, frames: Array(segment.frames))
     } else {
       let n = segment?.frames.count ?? 0
@@ -100,7 +118,7 @@ public struct PhysicsAnalyzer: Analyzer {
           frames: [track.count - 1]))
     }
 
-    report.evidence = evidence(track, segment: segment, scale: scale, fps: fps, restFrame: rest.frame)
+    report.evidence = evidence(track, segment: segment, size: size, fps: fps, restFrame: rest.frame)
     return report.result(analyzer: name, subject: object.name)
   }
 
@@ -122,7 +140,7 @@ public struct PhysicsAnalyzer: Analyzer {
   }
 
   private func evidence(
-    _ track: [ObjectObservation?], segment: FreeFallSegment?, scale: Double?, fps: Double,
+    _ track: [ObjectObservation?], segment: FreeFallSegment?, size: ApparentSize?, fps: Double,
     restFrame: Int?
   ) -> Evidence {
     var frames: [Int] = []
@@ -132,20 +150,20 @@ public struct PhysicsAnalyzer: Analyzer {
     }
     if let restFrame, !frames.contains(restFrame) { frames.append(restFrame) }
     let seen = track.compactMap { $0 }
-    guard let scale, scale > 0, let lowest = seen.map(\.y).max() else {
+    guard let size, let lowest = seen.map(\.y).max() else {
       return Evidence(frames: frames)
     }
+    let height = { (row: Double) in size.depthBelowCentre(row: lowest) - size.depthBelowCentre(row: row) }
     var series = [
       Series(
         name: "height above lowest point", xUnit: "s", yUnit: "m",
-        x: seen.map { Double($0.frame) / fps }, y: seen.map { (lowest - $0.y) / scale })
+        x: seen.map { Double($0.frame) / fps }, y: seen.map { height($0.y) })
     ]
     if let segment, let fit = segment.fit {
       let t = segment.frames.map { Double($0) / fps }
       series.append(
         Series(
-          name: "fitted free fall", xUnit: "s", yUnit: "m", x: t,
-          y: t.map { (lowest - fit($0)) / scale }))
+          name: "fitted free fall", xUnit: "s", yUnit: "m", x: t, y: t.map { height(fit($0)) }))
     }
     return Evidence(series: series, frames: frames)
   }

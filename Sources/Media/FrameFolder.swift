@@ -24,6 +24,11 @@ public enum FrameFolder {
   ///
   /// Files whose names carry no digits are ignored; all frames must share one size.
   public static func read(_ directory: String, fps: Double) throws -> Clip {
+    try FrameFolderReader(directory: directory, fps: fps).collect()
+  }
+
+  /// The numbered PNG files of `directory`, in frame order.
+  static func frameFiles(in directory: String) throws -> [String] {
     let names: [String]
     do {
       names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -39,19 +44,41 @@ public enum FrameFolder {
     guard !numbered.isEmpty else {
       throw MediaError(path: directory, reason: "holds no numbered PNG frames (frame_00000.png, …)")
     }
-    var frames: [RGBImage] = []
-    frames.reserveCapacity(numbered.count)
-    for (_, name) in numbered {
-      let file = (directory as NSString).appendingPathComponent(name)
-      let frame = try PNGCodec.read(path: file)
-      if let first = frames.first, first.width != frame.width || first.height != frame.height {
-        throw MediaError(
-          path: file,
-          reason: "is \(frame.width)×\(frame.height), expected \(first.width)×\(first.height) "
-            + "like the frames before it")
-      }
-      frames.append(frame)
-    }
-    return Clip(frames: frames, fps: fps)
+    return numbered.map { (directory as NSString).appendingPathComponent($0.1) }
   }
+}
+
+/// Reads a folder of numbered PNG frames one file at a time.
+public final class FrameFolderReader: FrameSource {
+  public private(set) var info: VideoInfo
+  private let files: [String]
+  private var index = 0
+
+  /// Lists `directory` and reads its first frame for the size. A folder states no rate, so
+  /// `fps` is the rate.
+  public init(directory: String, fps: Double) throws {
+    files = try FrameFolder.frameFiles(in: directory)
+    let first = try PNGCodec.read(path: files[0])
+    info = VideoInfo(
+      path: directory, format: "png folder", originalWidth: first.width,
+      originalHeight: first.height, width: first.width, height: first.height, rotation: 0,
+      containerFrameRate: nil, fps: fps, frameCount: files.count,
+      duration: Double(files.count) / fps)
+  }
+
+  public func next() throws -> RGBImage? {
+    guard index < files.count else { return nil }
+    let file = files[index]
+    let frame = try PNGCodec.read(path: file)
+    guard frame.width == info.width, frame.height == info.height else {
+      throw MediaError(
+        path: file,
+        reason: "is \(frame.width)×\(frame.height), expected \(info.width)×\(info.height) "
+          + "like the frames before it")
+    }
+    index += 1
+    return frame
+  }
+
+  public func close() { index = files.count }
 }

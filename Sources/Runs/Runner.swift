@@ -93,16 +93,28 @@ public struct Runner: Sendable {
       return sample
     }
     sample.generationSeconds = seconds(clock.now - generationStart)
-    sample.fps = clip.fps
-    sample.frameCount = clip.frames.count
-    sample.width = clip.width
-    sample.height = clip.height
     if let problem = mismatch(clip, request) {
+      describe(clip, in: &sample)
       sample.failure = "generator '\(generator.name)' returned \(problem) for \(scenario.id) seed \(seed)"
       return sample
     }
+    return analyze(clip, scenario: scenario, seed: seed, sample: sample)
+  }
+
+  /// Runs the scenario's checks on a clip that already exists (a generator's, or a video file
+  /// given to `plumb analyze`) and completes `sample` with the clip's shape, its filmstrip and
+  /// the results. Never throws: an analyzer that throws fails the sample with its reason.
+  public func analyze(
+    _ clip: Clip, scenario: Scenario, seed: UInt64, sample: SampleRecord? = nil
+  ) -> SampleRecord {
+    var sample =
+      sample
+      ?? SampleRecord(scenarioID: scenario.id, prompt: scenario.prompt, seed: seed, status: .failed)
+    sample.status = .failed
+    describe(clip, in: &sample)
     sample.filmstrip = filmstrip(of: clip)
 
+    let clock = ContinuousClock()
     let analysisStart = clock.now
     for check in scenario.checks {
       guard let analyzer = analyzer(check.kind) else {
@@ -119,6 +131,13 @@ public struct Runner: Sendable {
     sample.analysisSeconds = seconds(clock.now - analysisStart)
     sample.status = sample.results.allSatisfy(\.passed) ? .passed : .violated
     return sample
+  }
+
+  private func describe(_ clip: Clip, in sample: inout SampleRecord) {
+    sample.fps = clip.fps
+    sample.frameCount = clip.frames.count
+    sample.width = clip.width
+    sample.height = clip.height
   }
 
   /// Why a clip does not answer its request, or nil when it does.

@@ -198,6 +198,36 @@ int pk_line_coverage(const uint8_t *restrict src, ptrdiff_t src_step, ptrdiff_t 
 
 /* Video conversion (video.c): YUV to RGB and back for Y4M and decoded video. */
 
+/* pk_yuv_to_rgb8 — planar 8-bit Y'CbCr (BT.601 matrix) to packed 8-bit RGB.
+ *
+ * y          width×height luma bytes, rows `y_stride` bytes apart.
+ * u, v       Cb and Cr planes of ceil(width / 2^shift_x) × ceil(height / 2^shift_y) bytes,
+ *            rows `c_stride` bytes apart: shifts 1,1 for 4:2:0, 0,0 for 4:4:4. Each chroma
+ *            sample covers its block (nearest, no interpolation between sites).
+ * full_range 0: Y' in 16…235 and Cb, Cr in 16…240 (limited, the video default); 1: 0…255.
+ * dst        caller-owned width×height×3 bytes, rows `dst_stride` bytes apart; out-of-gamut
+ *            values clamp to 0…255.
+ * No allocation; O(width·height). Integer arithmetic, bit-exact everywhere. */
+void pk_yuv_to_rgb8(const uint8_t *restrict y, ptrdiff_t y_stride, const uint8_t *restrict u,
+                    const uint8_t *restrict v, ptrdiff_t c_stride, int shift_x, int shift_y,
+                    int width, int height, int full_range, uint8_t *restrict dst,
+                    ptrdiff_t dst_stride);
+
+/* pk_rgb8_to_yuv — packed 8-bit RGB to planar 8-bit Y'CbCr (BT.601 matrix); the inverse of
+ * pk_yuv_to_rgb8 up to rounding.
+ *
+ * src        width×height×3 bytes, rows `src_stride` bytes apart.
+ * shift_x/y  chroma subsampling as in pk_yuv_to_rgb8; each Cb, Cr sample is computed from the
+ *            mean RGB of the (up to) 2^shift_x × 2^shift_y pixels of its block.
+ * full_range as in pk_yuv_to_rgb8.
+ * y          caller-owned width×height bytes, rows `y_stride` apart.
+ * u, v       caller-owned chroma planes of the size given above, rows `c_stride` apart.
+ * No allocation; O(width·height). Integer arithmetic, bit-exact everywhere. */
+void pk_rgb8_to_yuv(const uint8_t *restrict src, ptrdiff_t src_stride, int width, int height,
+                    int shift_x, int shift_y, int full_range, uint8_t *restrict y,
+                    ptrdiff_t y_stride, uint8_t *restrict u, uint8_t *restrict v,
+                    ptrdiff_t c_stride);
+
 
 #ifdef __cplusplus
 }
