@@ -86,11 +86,12 @@ final class ExampleServer {
   let process = Process()
   let url: String
 
-  init(fault: String = "none", extra: [String] = [], environment: [String: String] = [:]) throws {
+  /// `format` y4m needs no ffmpeg on either side; mp4 needs it on both.
+  init(fault: String = "none", format: String = "y4m", extra: [String] = [], environment: [String: String] = [:]) throws {
     let output = Pipe()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments =
-      ["python3", (examples as NSString).appendingPathComponent("video_server.py"), "--port", "0", "--fault", fault]
+      ["python3", (examples as NSString).appendingPathComponent("video_server.py"), "--port", "0", "--fault", fault, "--format", format]
       + extra
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardOutput = output
