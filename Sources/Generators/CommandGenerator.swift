@@ -116,8 +116,12 @@ public struct CommandGenerator: Generator {
     return result + rest
   }
 
+  /// How a shell would need the argument written, for a log line a person can paste.
   private func quoted(_ argument: String) -> String {
-    argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./:={}".contains($0) } ? argument : "'\(argument)'"
+    if !argument.isEmpty && argument.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:={},".contains($0) }) {
+      return argument
+    }
+    return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 
   private func appendLog(_ path: String, _ text: String) {
