@@ -31,7 +31,9 @@ public struct ClipCache: Sendable {
   }
 
   public func entryPath(key: String) -> String {
-    [root, "clips", String(key.prefix(2)), key].reduce("") { ($0 as NSString).appendingPathComponent($1) }
+    [root, "clips", String(key.prefix(2)), key].reduce("") {
+      ($0 as NSString).appendingPathComponent($1)
+    }
   }
 
   /// The cached clip, or nil when there is none (or the entry cannot be read, which then counts
@@ -39,7 +41,8 @@ public struct ClipCache: Sendable {
   public func load(key: String) -> Clip? {
     let entry = entryPath(key: key)
     guard
-      let data = FileManager.default.contents(atPath: (entry as NSString).appendingPathComponent("clip.json")),
+      let data = FileManager.default.contents(
+        atPath: (entry as NSString).appendingPathComponent("clip.json")),
       let info = try? JSONDecoder().decode(EntryInfo.self, from: data),
       let clip = try? FrameFolder.read(entry, fps: info.fps),
       clip.frames.count == info.frameCount
@@ -54,20 +57,24 @@ public struct ClipCache: Sendable {
     frameWriter: (RGBImage, String) throws -> Void = { try PNGCodec.write($0, path: $1) }
   ) throws {
     let scratchParent = (root as NSString).appendingPathComponent("tmp")
-    try FileManager.default.createDirectory(atPath: scratchParent, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: scratchParent, withIntermediateDirectories: true)
     let scratch = try TemporaryFolder(prefix: key, in: scratchParent)
     do {
       for (index, frame) in clip.frames.enumerated() {
         try frameWriter(frame, FrameFolder.path(in: scratch.path, frame: index))
       }
-      let info = EntryInfo(generator: generator, fps: clip.fps, frameCount: clip.frames.count, created: Date())
-      try canonicalJSON(info).write(to: URL(fileURLWithPath: (scratch.path as NSString).appendingPathComponent("clip.json")))
+      let info = EntryInfo(
+        generator: generator, fps: clip.fps, frameCount: clip.frames.count, created: Date())
+      try canonicalJSON(info).write(
+        to: URL(fileURLWithPath: (scratch.path as NSString).appendingPathComponent("clip.json")))
       let entry = entryPath(key: key)
       try FileManager.default.createDirectory(
         atPath: (entry as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
       try? FileManager.default.removeItem(atPath: entry)
       guard rename(scratch.path, entry) == 0 else {
-        throw GeneratorError("cannot move a cache entry into \(entry): \(String(cString: strerror(errno)))")
+        throw GeneratorError(
+          "cannot move a cache entry into \(entry): \(String(cString: strerror(errno)))")
       }
     } catch {
       scratch.remove()
@@ -107,7 +114,9 @@ public struct CachingGenerator: Generator {
     if !regenerate, let clip = cache.load(key: key) { return clip }
     let clip = try await base.generate(request)
     // Only a clip that answers the request is worth keeping; the runner fails the others.
-    if clip.frames.count == request.frameCount, clip.width == request.width, clip.height == request.height {
+    if clip.frames.count == request.frameCount, clip.width == request.width,
+      clip.height == request.height
+    {
       try cache.store(clip, key: key, generator: base.name)
     }
     return clip

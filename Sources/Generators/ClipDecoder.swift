@@ -28,12 +28,15 @@ public enum ClipDecoder {
     if names.contains(where: { $0.lowercased().hasSuffix(".png") }) {
       return try FrameFolder.read(folder, fps: fps)
     }
-    let videos = names.filter { videoExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+    let videos = names.filter {
+      videoExtensions.contains(($0 as NSString).pathExtension.lowercased())
+    }.sorted()
     guard videos.count == 1 else {
       throw GeneratorError(
         videos.isEmpty
           ? "the output folder holds no PNG frames and no video file (found: \(names.isEmpty ? "nothing" : names.sorted().joined(separator: ", ")))"
-          : "the output folder holds several videos (\(videos.joined(separator: ", "))); expected one")
+          : "the output folder holds several videos (\(videos.joined(separator: ", "))); expected one"
+      )
     }
     return try await load(path: (folder as NSString).appendingPathComponent(videos[0]), fps: fps)
   }
@@ -44,11 +47,13 @@ extension Clip {
   /// where it came from.
   func verify(answers request: GenerationRequest, source: String) throws -> Clip {
     if frames.count != request.frameCount {
-      throw GeneratorError("\(source) has \(frames.count) frames, \(request.frameCount) were asked for")
+      throw GeneratorError(
+        "\(source) has \(frames.count) frames, \(request.frameCount) were asked for")
     }
     if width != request.width || height != request.height {
       throw GeneratorError(
-        "\(source) has \(width)×\(height) frames, \(request.width)×\(request.height) were asked for")
+        "\(source) has \(width)×\(height) frames, \(request.width)×\(request.height) were asked for"
+      )
     }
     return self
   }

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Foundation
 
 /// How a child program ended.
 enum SubprocessOutcome: Sendable, Equatable {
@@ -40,10 +41,11 @@ struct Subprocess: Sendable {
       let done = waitpid(pid, &status, WNOHANG)
       if done == pid { return Self.outcome(status) }
       if done < 0 && errno != EINTR {
-        throw GeneratorError("cannot wait for '\(arguments[0])': \(String(cString: strerror(errno)))")
+        throw GeneratorError(
+          "cannot wait for '\(arguments[0])': \(String(cString: strerror(errno)))")
       }
       if clock.now >= deadline || Task.isCancelled {
-        killGroup(pid)
+        await killGroup(pid)
         if Task.isCancelled { throw CancellationError() }
         return .timedOut
       }
@@ -53,11 +55,32 @@ struct Subprocess: Sendable {
   }
 
   /// SIGKILL to the group, then a blocking wait so no zombie stays behind. The group id is the
-  /// child's pid (POSIX_SPAWN_SETPGROUP with 0).
-  private func killGroup(_ pid: pid_t) {
+  /// child's pid (POSIX_SPAWN_SETPGROUP with 0). Grandchildren die asynchronously and are
+  /// reaped by init, so wait (up to a second) until none of the group is still running.
+  private func killGroup(_ pid: pid_t) async {
     kill(-pid, SIGKILL)
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    for _ in 0..<100 where Self.groupIsRunning(pid) {
+      try? await Task.sleep(for: .milliseconds(10))
+    }
+  }
+
+  /// Whether a process of group `pgid` is alive and not a zombie, from /proc (Linux); false
+  /// where /proc is missing.
+  private static func groupIsRunning(_ pgid: pid_t) -> Bool {
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
+      return false
+    }
+    return entries.contains { name in
+      guard Int32(name) != nil,
+        let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { return false }
+      // Fields after the command: state, ppid, pgrp, …
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      return fields.count > 2 && fields[2] == "\(pgid)" && fields[0] != "Z" && fields[0] != "X"
+    }
   }
 
   private static func outcome(_ status: Int32) -> SubprocessOutcome {
@@ -106,8 +129,7 @@ struct Subprocess: Sendable {
     let cArgs = arguments.map { strdup($0) } + [nil]
     let cEnv = envStrings.map { strdup($0) } + [nil]
     defer {
-      cArgs.forEach { free($0) }
-      cEnv.forEach { free($0) }
+      for pointer in cArgs + cEnv { free(pointer) }
     }
     var pid: pid_t = 0
     let result = posix_spawnp(&pid, program, &actions, &attributes, cArgs, cEnv)

@@ -26,8 +26,10 @@ import Testing
       """, path: scratch.file("generators.yaml"))
     let options = GeneratorOptions(cacheRoot: scratch.file("cache"))
     let request = GenerationRequest(scenario: tinyScenario(), seed: 4)
-    let first = try await GeneratorRegistry.make("counted", file: file, options: options).generate(request)
-    let second = try await GeneratorRegistry.make("counted", file: file, options: options).generate(request)
+    let first = try await GeneratorRegistry.make("counted", file: file, options: options).generate(
+      request)
+    let second = try await GeneratorRegistry.make("counted", file: file, options: options).generate(
+      request)
     #expect(try String(contentsOfFile: count, encoding: .utf8) == "x")
     // PNG is lossless: the cached clip is the generated one, pixel for pixel.
     #expect(second.frames == first.frames)
@@ -71,17 +73,22 @@ import Testing
     try FrameFolder.write(Clip(frames: [RGBImage(width: 8, height: 8)], fps: 8), to: leftover)
     #expect(cache.load(key: key) == nil)
     // An entry folder without its clip.json (written last) does not count either.
-    try FrameFolder.write(Clip(frames: [RGBImage(width: 8, height: 8)], fps: 8), to: cache.entryPath(key: key))
+    try FrameFolder.write(
+      Clip(frames: [RGBImage(width: 8, height: 8)], fps: 8), to: cache.entryPath(key: key))
     #expect(cache.load(key: key) == nil)
     // A complete store is read back.
-    try cache.store(Clip(frames: [RGBImage(width: 8, height: 8, fill: RGB(1, 2, 3))], fps: 8), key: key, generator: "g")
+    try cache.store(
+      Clip(frames: [RGBImage(width: 8, height: 8, fill: RGB(1, 2, 3))], fps: 8), key: key,
+      generator: "g")
     #expect(cache.load(key: key)?.frames.first?[0, 0] == RGB(1, 2, 3))
   }
 
   @Test func keyIgnoresSecretsTimeoutsAndChecksButNotTheModel() throws {
     let cache = ClipCache(root: "/unused")
     let request = GenerationRequest(scenario: tinyScenario(), seed: 0)
-    func key(_ env: [String: String], timeout: Double = 600, argv: [String] = ["run", "{out}"]) throws -> String {
+    func key(_ env: [String: String], timeout: Double = 600, argv: [String] = ["run", "{out}"])
+      throws -> String
+    {
       let configuration = GeneratorConfiguration.command(
         CommandSettings(arguments: argv, environment: env, timeout: timeout))
       return try cache.key(identity: configuration.cacheIdentity, request: request)
@@ -92,11 +99,17 @@ import Testing
     #expect(try key(["HF_TOKEN": "a", "MODEL": "step-100"], argv: ["run2", "{out}"]) != base)
     var other = request
     other.scenario.checks = []
-    #expect(try cache.key(identity: GeneratorConfiguration.command(
-      CommandSettings(arguments: ["run", "{out}"], environment: ["HF_TOKEN": "a", "MODEL": "step-100"])).cacheIdentity,
-      request: other) == base)
+    #expect(
+      try cache.key(
+        identity: GeneratorConfiguration.command(
+          CommandSettings(
+            arguments: ["run", "{out}"], environment: ["HF_TOKEN": "a", "MODEL": "step-100"])
+        ).cacheIdentity,
+        request: other) == base)
     other.seed = 1
-    #expect(try cache.key(identity: Data(), request: other) != (try cache.key(identity: Data(), request: request)))
+    #expect(
+      try cache.key(identity: Data(), request: other)
+        != (try cache.key(identity: Data(), request: request)))
     #expect(base.count == 64)
   }
 }
