@@ -17,7 +17,11 @@ public struct CommandGenerator: Generator {
   public init(name: String, settings: CommandSettings, workRoot: String) {
     self.name = name
     self.settings = settings
-    self.workRoot = workRoot
+    // Absolute, so the paths in the program's arguments hold wherever it changes directory.
+    self.workRoot =
+      workRoot.hasPrefix("/")
+      ? workRoot
+      : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(workRoot)
   }
 
   /// Where the program's output for one sample is logged.

@@ -32,6 +32,8 @@ struct Subprocess: Sendable {
   /// Starts the program and waits for it, at most `timeout` seconds.
   func run(timeout: Double) async throws -> SubprocessOutcome {
     let pid = try spawn()
+    LiveGroups.shared.insert(pid)
+    defer { LiveGroups.shared.remove(pid) }
     onStart(pid)
     let clock = ContinuousClock()
     let deadline = clock.now + .milliseconds(Int64(timeout * 1000))
@@ -137,5 +139,21 @@ struct Subprocess: Sendable {
       throw GeneratorError("cannot start '\(program)': \(String(cString: strerror(result)))")
     }
     return pid
+  }
+}
+
+/// The process groups of programs running now, so that an interrupted `plumb` can take them
+/// down with it: they have groups of their own, so a terminal's Ctrl-C does not reach them.
+public final class LiveGroups: @unchecked Sendable {
+  public static let shared = LiveGroups()
+  private let lock = NSLock()
+  private var groups: Set<pid_t> = []
+
+  func insert(_ group: pid_t) { _ = lock.withLock { groups.insert(group) } }
+  func remove(_ group: pid_t) { _ = lock.withLock { groups.remove(group) } }
+
+  /// SIGKILL to every running program's group. Safe to call from a signal source's handler.
+  public func killAll() {
+    for group in lock.withLock({ groups }) { kill(-group, SIGKILL) }
   }
 }

@@ -51,3 +51,25 @@ struct GeneratorSelection: ParsableArguments {
     return (made, jobs ?? GeneratorRegistry.defaultConcurrency(for: made))
   }
 }
+
+/// On Ctrl-C or SIGTERM, kills the generator programs still running (they sit in process
+/// groups of their own, out of the terminal's reach) before exiting with the shell's status for
+/// the signal. The report already holds every sample that finished.
+enum InterruptHandling {
+  nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+  static func install() {
+    for signal in [SIGINT, SIGTERM] {
+      Foundation.signal(signal, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+      source.setEventHandler {
+        LiveGroups.shared.killAll()
+        Terminal.clearStatus()
+        Terminal.note("interrupted; the report keeps the samples that finished")
+        exit(128 + signal)
+      }
+      source.resume()
+      sources.append(source)
+    }
+  }
+}
