@@ -117,7 +117,14 @@ public struct CachingGenerator: Generator {
     if clip.frames.count == request.frameCount, clip.width == request.width,
       clip.height == request.height
     {
-      try cache.store(clip, key: key, generator: base.name)
+      do {
+        try cache.store(clip, key: key, generator: base.name)
+      } catch {
+        // The clip cost GPU time and is good: a full disk loses the cache entry, not the sample.
+        FileHandle.standardError.write(
+          Data(
+            "warning: \(request.scenarioID) seed \(request.seed) was not cached: \(error)\n".utf8))
+      }
     }
     return clip
   }

@@ -30,6 +30,13 @@ struct GeneratorSelection: ParsableArguments {
   @Flag(name: .customLong("no-cache"), help: "Neither read nor write the clip cache.")
   var noCache = false
 
+  init() {}
+
+  /// Just a file, for commands that read configurations without generating.
+  init(generatorsFile: String?) {
+    self.generatorsFile = generatorsFile
+  }
+
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     if regenerate && noCache {
