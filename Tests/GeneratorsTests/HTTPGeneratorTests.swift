@@ -4,6 +4,10 @@ import Media
 import Scenarios
 import Testing
 
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
 /// The http adapter against examples/video_server.py on 127.0.0.1, healthy and with each fault
 /// it can inject. Short polls and backoffs keep every test well under a few seconds.
 @Suite struct HTTPGeneratorTests {
@@ -51,6 +55,22 @@ import Testing
     #expect(differences.max()! <= (format == "y4m" ? 2 : 24))
     #expect(
       Double(differences.reduce(0, +)) / Double(differences.count) <= (format == "y4m" ? 1 : 4))
+  }
+
+  @Test func repeatedRequestReachesTheJobAlreadyMade() async throws {
+    let server = try ExampleServer()
+    defer { server.stop() }
+    // A second plumb process (a resumed run) asks again: the Idempotency-Key, a hash of the
+    // body, lets the server hand back the first job instead of generating another.
+    for _ in 0..<2 {
+      let generator = HTTPGenerator(name: "example", settings: settings(server.url))
+      _ = try await generator.generate(GenerationRequest(scenario: tinyScenario(), seed: 3))
+    }
+    _ = try await HTTPGenerator(name: "example", settings: settings(server.url))
+      .generate(GenerationRequest(scenario: tinyScenario(), seed: 4))
+    let (data, _) = try await URLSession.shared.data(from: URL(string: server.url + "/v1/videos")!)
+    let list = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    #expect((list?["data"] as? [Any])?.count == 2)
   }
 
   @Test func wrongTokenIsRefusedWithoutRepeatingIt() async throws {
