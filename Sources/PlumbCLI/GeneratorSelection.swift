@@ -52,9 +52,12 @@ struct GeneratorSelection: ParsableArguments {
       ? try GeneratorsFile.load(path: fallback) : nil
   }
 
-  func make() throws -> (generator: any Generator, jobs: Int) {
+  /// The generator named `name` (by default the one `--generator` gives) and how many of its
+  /// generations may run at once. Also makes Ctrl-C take down the programs it will start.
+  func make(name: String? = nil) throws -> (generator: any Generator, jobs: Int) {
     let options = GeneratorOptions(cacheRoot: cacheRoot, useCache: !noCache, regenerate: regenerate)
-    let made = try GeneratorRegistry.make(generator, file: try loadFile(), options: options)
+    let made = try GeneratorRegistry.make(name ?? generator, file: try loadFile(), options: options)
+    InterruptHandling.install()
     return (made, jobs ?? GeneratorRegistry.defaultConcurrency(for: made))
   }
 }
@@ -66,6 +69,7 @@ enum InterruptHandling {
   nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
   static func install() {
+    guard sources.isEmpty else { return }
     for signal in [SIGINT, SIGTERM] {
       Foundation.signal(signal, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())

@@ -12,7 +12,7 @@ public struct Plumb: AsyncParsableCommand {
       in physical units, and writes HTML reports.
       """,
     version: Plumbline.version,
-    subcommands: [RunCommand.self, AnalyzeCommand.self, ScenariosCommand.self, GeneratorsCommand.self])
+    subcommands: [RunCommand.self, AnalyzeCommand.self, ScenariosCommand.self])
 
   public init() {}
 }

@@ -39,7 +39,6 @@ struct RunCommand: AsyncParsableCommand {
   func run() async throws {
     let selection = try catalog.select(scenarios)
     let (generator, jobs) = try generation.make()
-    InterruptHandling.install()
     let seedCount = seeds ?? selection.seeds
     if let folder = generator as? FolderGenerator {
       let missing = folder.missing(
