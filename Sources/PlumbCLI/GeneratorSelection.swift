@@ -10,15 +10,10 @@ struct GeneratorSelection: ParsableArguments {
 
   @Option(
     name: .customLong("generators"),
-    help:
-      "Generators file naming command, http and folder generators (default: generators.yaml, when present)."
-  )
+    help: "Generators file naming command, http and folder generators (default: generators.yaml, when present).")
   var generatorsFile: String?
 
-  @Option(
-    help:
-      "Generations in flight at once (default: 1 for command and http generators, one per core for the reference engine)."
-  )
+  @Option(help: "Generations in flight at once (default: 1 for command and http generators, one per core for the reference engine).")
   var jobs: Int?
 
   @Option(name: .customLong("cache"), help: "Folder for cached clips and generator logs.")
@@ -39,17 +34,14 @@ struct GeneratorSelection: ParsableArguments {
 
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-    if regenerate && noCache {
-      throw ValidationError("--regenerate and --no-cache do not go together")
-    }
+    if regenerate && noCache { throw ValidationError("--regenerate and --no-cache do not go together") }
   }
 
   /// The generators file: the one named, else `generators.yaml` when it exists, else none.
   func loadFile() throws -> GeneratorsFile? {
     if let generatorsFile { return try GeneratorsFile.load(path: generatorsFile) }
     let fallback = "generators.yaml"
-    return FileManager.default.fileExists(atPath: fallback)
-      ? try GeneratorsFile.load(path: fallback) : nil
+    return FileManager.default.fileExists(atPath: fallback) ? try GeneratorsFile.load(path: fallback) : nil
   }
 
   /// The generator named `name` (by default the one `--generator` gives) and how many of its
