@@ -82,6 +82,28 @@ public struct ClipCache: Sendable {
     }
   }
 
+  /// Removes scratch folders (`tmp/` here, and `work/` of command generators) untouched for
+  /// `age` seconds: what runs killed mid-write left. A day is far longer than any clip takes, so
+  /// another plumb process still writing is not disturbed. Returns how many were removed.
+  @discardableResult
+  public func sweepScratch(olderThan age: TimeInterval = 86_400, now: Date = Date()) -> Int {
+    var removed = 0
+    for folder in ["tmp", "work"] {
+      let parent = (root as NSString).appendingPathComponent(folder)
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] {
+        let path = (parent as NSString).appendingPathComponent(name)
+        let modified =
+          (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        if let modified, now.timeIntervalSince(modified) > age,
+          (try? FileManager.default.removeItem(atPath: path)) != nil
+        {
+          removed += 1
+        }
+      }
+    }
+    return removed
+  }
+
   /// Written last into an entry; its presence after the rename marks a complete entry.
   struct EntryInfo: Codable {
     var generator: String

@@ -44,9 +44,11 @@ extension GeneratorRegistry {
     case .http(let settings):
       generator = HTTPGenerator(name: name, settings: settings)
     }
+    let cache = ClipCache(root: options.cacheRoot)
+    cache.sweepScratch()
     guard options.useCache else { return generator }
     return CachingGenerator(
-      generator, cache: ClipCache(root: options.cacheRoot), identity: configuration.cacheIdentity,
+      generator, cache: cache, identity: configuration.cacheIdentity,
       regenerate: options.regenerate)
   }
 

@@ -34,16 +34,21 @@ public struct HTTPGenerator: Generator {
     let deadline = ContinuousClock.now + .milliseconds(Int64(settings.timeout * 1000))
     let created = try await json(
       try await exchange("POST", "v1/videos", body: try jobBody(prepared), deadline: deadline))
-    guard let id = created["id"] as? String, !id.isEmpty, !id.contains("/") else {
+    // Ids go into URL paths: only the characters job ids are made of in practice.
+    guard let id = created["id"] as? String, !id.isEmpty,
+      id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.~".contains($0)) })
+    else {
       throw GeneratorError("\(settings.url): the created job has no usable 'id'")
     }
     var status = created["status"] as? String ?? "queued"
     var job = created
     while status != "completed" {
-      if status == "failed" {
+      // OpenAI's API ends a job 'failed'; gateways also say 'cancelled' or 'expired'.
+      if ["failed", "cancelled", "canceled", "expired"].contains(status) {
         let error = job["error"] as? [String: Any]
         let message = error?["message"] as? String ?? job["error"] as? String ?? "no reason given"
-        throw GeneratorError("job \(id) failed on the server: \(clipped(message))")
+        let verb = status == "failed" ? "failed" : "was \(status)"
+        throw GeneratorError("job \(id) \(verb) on the server: \(clipped(message))")
       }
       guard ContinuousClock.now + .milliseconds(Int64(settings.pollInterval * 1000)) < deadline
       else {

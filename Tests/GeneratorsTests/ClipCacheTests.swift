@@ -83,6 +83,27 @@ import Testing
     #expect(cache.load(key: key)?.frames.first?[0, 0] == RGB(1, 2, 3))
   }
 
+  @Test func sweepRemovesOnlyStaleScratch() throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let cache = ClipCache(root: scratch.path)
+    for name in ["tmp/old", "tmp/fresh", "work/old-sample", "clips/ab/old-entry"] {
+      try FileManager.default.createDirectory(
+        atPath: scratch.file(name), withIntermediateDirectories: true)
+    }
+    let twoDaysAgo = Date(timeIntervalSinceNow: -2 * 86_400)
+    for name in ["tmp/old", "work/old-sample", "clips/ab/old-entry"] {
+      try FileManager.default.setAttributes(
+        [.modificationDate: twoDaysAgo], ofItemAtPath: scratch.file(name))
+    }
+    #expect(cache.sweepScratch() == 2)
+    #expect(!FileManager.default.fileExists(atPath: scratch.file("tmp/old")))
+    #expect(!FileManager.default.fileExists(atPath: scratch.file("work/old-sample")))
+    #expect(FileManager.default.fileExists(atPath: scratch.file("tmp/fresh")))
+    // Cache entries are never swept, however old.
+    #expect(FileManager.default.fileExists(atPath: scratch.file("clips/ab/old-entry")))
+  }
+
   @Test func keyIgnoresSecretsTimeoutsAndChecksButNotTheModel() throws {
     let cache = ClipCache(root: "/unused")
     let request = GenerationRequest(scenario: tinyScenario(), seed: 0)
