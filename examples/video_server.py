@@ -43,7 +43,8 @@ class Jobs:
 
     def create(self, body, key, fail):
         with self.lock:
-            if key and key in self.by_key:  # a retried POST gets the job it already made
+            # A retried POST gets the job it already made, unless that job failed.
+            if key and key in self.by_key and self.jobs[self.by_key[key]]["status"] != "failed":
                 return self.jobs[self.by_key[key]]
             job = {"id": "video_" + uuid.uuid4().hex[:16], "object": "video", "status": "queued",
                    "model": body.get("model"), "progress": 0, "created_at": int(time.time()),
