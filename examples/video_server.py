@@ -4,7 +4,8 @@
 
     video_server.py --port 8000 [--token-env VIDEO_TOKEN] [--format mp4|y4m]
 
-POST /v1/videos creates a job (JSON body), GET /v1/videos/{id} reports its status,
+POST /v1/videos creates a job (JSON body; a repeated Idempotency-Key gets the job it made
+before), GET /v1/videos lists the jobs, GET /v1/videos/{id} reports one job's status,
 GET /v1/videos/{id}/content returns the video: MP4 made with ffmpeg when it is installed,
 otherwise Y4M (Plumbline reads both). The model is chosen in plumb_example.make_frames.
 
@@ -42,7 +43,8 @@ class Jobs:
 
     def create(self, body, key, fail):
         with self.lock:
-            if key and key in self.by_key:  # a retried POST gets the job it already made
+            # A retried POST gets the job it already made, unless that job failed.
+            if key and key in self.by_key and self.jobs[self.by_key[key]]["status"] != "failed":
                 return self.jobs[self.by_key[key]]
             job = {"id": "video_" + uuid.uuid4().hex[:16], "object": "video", "status": "queued",
                    "model": body.get("model"), "progress": 0, "created_at": int(time.time()),
@@ -146,6 +148,10 @@ class Handler(BaseHTTPRequestHandler):
         if not self.authorised():
             return
         parts = self.path.strip("/").split("/")
+        if parts == ["v1", "videos"]:
+            with self.server.jobs.lock:
+                jobs = [public(job) for job in self.server.jobs.jobs.values()]
+            return self.reply(200, {"object": "list", "data": jobs})
         if len(parts) < 3 or parts[:2] != ["v1", "videos"]:
             return self.error(404, f"no route {self.path}")
         job = self.server.jobs.get(parts[2])

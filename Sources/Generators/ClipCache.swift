@@ -31,7 +31,9 @@ public struct ClipCache: Sendable {
   }
 
   public func entryPath(key: String) -> String {
-    [root, "clips", String(key.prefix(2)), key].reduce("") { ($0 as NSString).appendingPathComponent($1) }
+    [root, "clips", String(key.prefix(2)), key].reduce("") {
+      ($0 as NSString).appendingPathComponent($1)
+    }
   }
 
   /// The cached clip, or nil when there is none (or the entry cannot be read, which then counts
@@ -39,7 +41,8 @@ public struct ClipCache: Sendable {
   public func load(key: String) -> Clip? {
     let entry = entryPath(key: key)
     guard
-      let data = FileManager.default.contents(atPath: (entry as NSString).appendingPathComponent("clip.json")),
+      let data = FileManager.default.contents(
+        atPath: (entry as NSString).appendingPathComponent("clip.json")),
       let info = try? JSONDecoder().decode(EntryInfo.self, from: data),
       let clip = try? FrameFolder.read(entry, fps: info.fps),
       clip.frames.count == info.frameCount
@@ -54,25 +57,51 @@ public struct ClipCache: Sendable {
     frameWriter: (RGBImage, String) throws -> Void = { try PNGCodec.write($0, path: $1) }
   ) throws {
     let scratchParent = (root as NSString).appendingPathComponent("tmp")
-    try FileManager.default.createDirectory(atPath: scratchParent, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: scratchParent, withIntermediateDirectories: true)
     let scratch = try TemporaryFolder(prefix: key, in: scratchParent)
     do {
       for (index, frame) in clip.frames.enumerated() {
         try frameWriter(frame, FrameFolder.path(in: scratch.path, frame: index))
       }
-      let info = EntryInfo(generator: generator, fps: clip.fps, frameCount: clip.frames.count, created: Date())
-      try canonicalJSON(info).write(to: URL(fileURLWithPath: (scratch.path as NSString).appendingPathComponent("clip.json")))
+      let info = EntryInfo(
+        generator: generator, fps: clip.fps, frameCount: clip.frames.count, created: Date())
+      try canonicalJSON(info).write(
+        to: URL(fileURLWithPath: (scratch.path as NSString).appendingPathComponent("clip.json")))
       let entry = entryPath(key: key)
       try FileManager.default.createDirectory(
         atPath: (entry as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
       try? FileManager.default.removeItem(atPath: entry)
       guard rename(scratch.path, entry) == 0 else {
-        throw GeneratorError("cannot move a cache entry into \(entry): \(String(cString: strerror(errno)))")
+        throw GeneratorError(
+          "cannot move a cache entry into \(entry): \(String(cString: strerror(errno)))")
       }
     } catch {
       scratch.remove()
       throw error
     }
+  }
+
+  /// Removes scratch folders (`tmp/` here, and `work/` of command generators) untouched for
+  /// `age` seconds: what runs killed mid-write left. A day is far longer than any clip takes, so
+  /// another plumb process still writing is not disturbed. Returns how many were removed.
+  @discardableResult
+  public func sweepScratch(olderThan age: TimeInterval = 86_400, now: Date = Date()) -> Int {
+    var removed = 0
+    for folder in ["tmp", "work"] {
+      let parent = (root as NSString).appendingPathComponent(folder)
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] {
+        let path = (parent as NSString).appendingPathComponent(name)
+        let modified =
+          (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        if let modified, now.timeIntervalSince(modified) > age,
+          (try? FileManager.default.removeItem(atPath: path)) != nil
+        {
+          removed += 1
+        }
+      }
+    }
+    return removed
   }
 
   /// Written last into an entry; its presence after the rename marks a complete entry.
@@ -107,8 +136,17 @@ public struct CachingGenerator: Generator {
     if !regenerate, let clip = cache.load(key: key) { return clip }
     let clip = try await base.generate(request)
     // Only a clip that answers the request is worth keeping; the runner fails the others.
-    if clip.frames.count == request.frameCount, clip.width == request.width, clip.height == request.height {
-      try cache.store(clip, key: key, generator: base.name)
+    if clip.frames.count == request.frameCount, clip.width == request.width,
+      clip.height == request.height
+    {
+      do {
+        try cache.store(clip, key: key, generator: base.name)
+      } catch {
+        // The clip cost GPU time and is good: a full disk loses the cache entry, not the sample.
+        FileHandle.standardError.write(
+          Data(
+            "warning: \(request.scenarioID) seed \(request.seed) was not cached: \(error)\n".utf8))
+      }
     }
     return clip
   }

@@ -2,10 +2,7 @@ import Foundation
 import Media
 
 /// The one place where generator output becomes a `Clip`: a folder of numbered PNG frames, or
-/// a video file (MP4, WebM, GIF, Y4M).
-///
-/// Video files are decoded by running ffmpeg into a temporary PNG folder until Media's own
-/// loader is available; only this type changes when it is.
+/// a video file (MP4, WebM, GIF, Y4M), read by Media's `ClipLoader`.
 public enum ClipDecoder {
   public static let videoExtensions: Set<String> = ["mp4", "webm", "gif", "y4m", "mov", "mkv"]
 
@@ -16,14 +13,13 @@ public enum ClipDecoder {
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw GeneratorError("\(path): no such file or folder")
     }
-    if isDirectory.boolValue { return try FrameFolder.read(path, fps: fps) }
     let ext = (path as NSString).pathExtension.lowercased()
-    guard videoExtensions.contains(ext) else {
+    guard isDirectory.boolValue || videoExtensions.contains(ext) else {
       throw GeneratorError(
         "\(path): unsupported format '.\(ext)' (expected a PNG folder or "
           + videoExtensions.sorted().map { ".\($0)" }.joined(separator: ", ") + ")")
     }
-    return try await decodeWithFFmpeg(path, fps: fps)
+    return try ClipLoader.load(path: path, fps: fps).clip
   }
 
   /// What a generator left in its output folder: numbered PNG frames, or exactly one video file.
@@ -32,39 +28,17 @@ public enum ClipDecoder {
     if names.contains(where: { $0.lowercased().hasSuffix(".png") }) {
       return try FrameFolder.read(folder, fps: fps)
     }
-    let videos = names.filter { videoExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+    let videos = names.filter {
+      videoExtensions.contains(($0 as NSString).pathExtension.lowercased())
+    }.sorted()
     guard videos.count == 1 else {
       throw GeneratorError(
         videos.isEmpty
           ? "the output folder holds no PNG frames and no video file (found: \(names.isEmpty ? "nothing" : names.sorted().joined(separator: ", ")))"
-          : "the output folder holds several videos (\(videos.joined(separator: ", "))); expected one")
+          : "the output folder holds several videos (\(videos.joined(separator: ", "))); expected one"
+      )
     }
     return try await load(path: (folder as NSString).appendingPathComponent(videos[0]), fps: fps)
-  }
-
-  private static func decodeWithFFmpeg(_ path: String, fps: Double) async throws -> Clip {
-    let scratch = try TemporaryFolder(prefix: "plumb-decode")
-    defer { scratch.remove() }
-    let log = (scratch.path as NSString).appendingPathComponent("ffmpeg.log")
-    let frames = (scratch.path as NSString).appendingPathComponent("frames")
-    try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: true)
-    let ffmpeg = Subprocess(
-      arguments: [
-        "ffmpeg", "-nostdin", "-v", "error", "-i", path, "-fps_mode", "passthrough",
-        "-pix_fmt", "rgb24", (frames as NSString).appendingPathComponent("frame_%05d.png"),
-      ], logPath: log)
-    let outcome: SubprocessOutcome
-    do {
-      outcome = try await ffmpeg.run(timeout: 600)
-    } catch let error as GeneratorError {
-      throw GeneratorError("\(path): cannot decode (\(error.description); is ffmpeg installed?)")
-    }
-    guard outcome == .exited(0) else {
-      let said = (try? String(contentsOfFile: log, encoding: .utf8))?
-        .split(separator: "\n").last.map(String.init) ?? "no message"
-      throw GeneratorError("\(path): cannot decode (ffmpeg \(outcome): \(said))")
-    }
-    return try FrameFolder.read(frames, fps: fps)
   }
 }
 
@@ -73,11 +47,13 @@ extension Clip {
   /// where it came from.
   func verify(answers request: GenerationRequest, source: String) throws -> Clip {
     if frames.count != request.frameCount {
-      throw GeneratorError("\(source) has \(frames.count) frames, \(request.frameCount) were asked for")
+      throw GeneratorError(
+        "\(source) has \(frames.count) frames, \(request.frameCount) were asked for")
     }
     if width != request.width || height != request.height {
       throw GeneratorError(
-        "\(source) has \(width)×\(height) frames, \(request.width)×\(request.height) were asked for")
+        "\(source) has \(width)×\(height) frames, \(request.width)×\(request.height) were asked for"
+      )
     }
     return self
   }

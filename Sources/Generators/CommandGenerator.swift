@@ -17,7 +17,11 @@ public struct CommandGenerator: Generator {
   public init(name: String, settings: CommandSettings, workRoot: String) {
     self.name = name
     self.settings = settings
-    self.workRoot = workRoot
+    // Absolute, so the paths in the program's arguments hold wherever it changes directory.
+    self.workRoot =
+      workRoot.hasPrefix("/")
+      ? workRoot
+      : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(workRoot)
   }
 
   /// Where the program's output for one sample is logged.
@@ -47,7 +51,8 @@ public struct CommandGenerator: Generator {
   }
 
   private func attempt(
-    _ prepared: PreparedRequest, request: GenerationRequest, log: String, number: Int, of attempts: Int
+    _ prepared: PreparedRequest, request: GenerationRequest, log: String, number: Int,
+    of attempts: Int
   ) async throws -> Clip {
     let parent = (workRoot as NSString).appendingPathComponent("work")
     try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
@@ -59,16 +64,24 @@ public struct CommandGenerator: Generator {
     var document = prepared.document
     if !prepared.conditioning.isEmpty {
       try FrameFolder.write(Clip(frames: prepared.conditioning, fps: request.fps), to: conditioning)
-      document.conditioningImages = prepared.conditioning.indices.map { FrameFolder.path(in: conditioning, frame: $0) }
+      document.conditioningImages = prepared.conditioning.indices.map {
+        FrameFolder.path(in: conditioning, frame: $0)
+      }
     }
     let requestPath = (scratch.path as NSString).appendingPathComponent("request.json")
     try canonicalJSON(document).write(to: URL(fileURLWithPath: requestPath))
 
-    let arguments = settings.arguments.map { substitute($0, request: request, requestPath: requestPath, out: out) }
+    let arguments = settings.arguments.map {
+      substitute($0, request: request, requestPath: requestPath, out: out)
+    }
     let usesFile = settings.arguments.contains { $0.contains("{request}") }
-    appendLog(log, "plumb: attempt \(number) of \(attempts) at \(Date()): \(arguments.map(quoted).joined(separator: " "))\n")
+    appendLog(
+      log,
+      "plumb: attempt \(number) of \(attempts) at \(Date()): \(arguments.map(quoted).joined(separator: " "))\n"
+    )
     let process = Subprocess(
-      arguments: arguments, environment: settings.environment, stdinPath: usesFile ? nil : requestPath,
+      arguments: arguments, environment: settings.environment,
+      stdinPath: usesFile ? nil : requestPath,
       logPath: log, onStart: onStart)
     let outcome = try await process.run(timeout: settings.timeout)
     let program = settings.arguments[0]
@@ -76,9 +89,11 @@ public struct CommandGenerator: Generator {
     case .exited(0):
       break
     case .exited(let status):
-      throw GeneratorError("'\(program)' exited with status \(status) (log: \(log))", transient: true)
+      throw GeneratorError(
+        "'\(program)' exited with status \(status) (log: \(log))", transient: true)
     case .signalled(let signal):
-      throw GeneratorError("'\(program)' was killed by signal \(signal) (log: \(log))", transient: true)
+      throw GeneratorError(
+        "'\(program)' was killed by signal \(signal) (log: \(log))", transient: true)
     case .timedOut:
       throw GeneratorError(
         "'\(program)' timed out after \(settings.timeout.formatted()) s and was killed (log: \(log))",
@@ -93,12 +108,15 @@ public struct CommandGenerator: Generator {
     return try clip.verify(answers: request, source: "the output of '\(program)' (log: \(log))")
   }
 
-  private func substitute(_ argument: String, request: GenerationRequest, requestPath: String, out: String) -> String {
+  private func substitute(
+    _ argument: String, request: GenerationRequest, requestPath: String, out: String
+  ) -> String {
     // One pass over the text, so a prompt that contains "{out}" stays as written.
     let values: [String: String] = [
       "request": requestPath, "out": out, "prompt": request.prompt, "seed": String(request.seed),
       "width": String(request.width), "height": String(request.height),
-      "frames": String(request.frameCount), "fps": request.fps.formatted(), "scenario": request.scenarioID,
+      "frames": String(request.frameCount), "fps": request.fps.formatted(),
+      "scenario": request.scenarioID,
     ]
     var result = ""
     var rest = Substring(argument)
@@ -116,15 +134,24 @@ public struct CommandGenerator: Generator {
     return result + rest
   }
 
+  /// How a shell would need the argument written, for a log line a person can paste.
   private func quoted(_ argument: String) -> String {
-    argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./:={}".contains($0) } ? argument : "'\(argument)'"
+    if !argument.isEmpty
+      && argument.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:={},".contains($0) })
+    {
+      return argument
+    }
+    return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 
   private func appendLog(_ path: String, _ text: String) {
-    guard let handle = FileHandle(forWritingAtPath: path) ?? {
-      FileManager.default.createFile(atPath: path, contents: nil)
-      return FileHandle(forWritingAtPath: path)
-    }() else { return }
+    guard
+      let handle = FileHandle(forWritingAtPath: path)
+        ?? {
+          FileManager.default.createFile(atPath: path, contents: nil)
+          return FileHandle(forWritingAtPath: path)
+        }()
+    else { return }
     handle.seekToEndOfFile()
     handle.write(Data(text.utf8))
     try? handle.close()

@@ -13,12 +13,19 @@ extension GenerationRequest {
 /// z forward; a world point X maps to the camera as R·X + t and to pixels through K.
 public struct CameraFrame: Sendable, Hashable, Codable {
   public var frame: Int
-  /// 3×3 intrinsics, row-major rows.
-  public var K: [[Double]]
-  /// 3×3 world-to-camera rotation, rows.
-  public var R: [[Double]]
-  /// World-to-camera translation, metres.
-  public var t: [Double]
+  /// K: 3×3 intrinsics, as rows.
+  public var intrinsics: [[Double]]
+  /// R: 3×3 world-to-camera rotation, as rows.
+  public var rotation: [[Double]]
+  /// t: world-to-camera translation, metres.
+  public var translation: [Double]
+
+  enum CodingKeys: String, CodingKey {
+    case frame
+    case intrinsics = "K"
+    case rotation = "R"
+    case translation = "t"
+  }
 }
 
 /// The request as external generators receive it (JSON, snake_case keys), documented in
@@ -43,9 +50,12 @@ public struct ExternalRequest: Sendable, Hashable, Codable {
   public var camera: [CameraFrame]
 
   enum CodingKeys: String, CodingKey {
-    case scenarioID = "scenario_id", prompt, seed, width, height, fps
-    case numFrames = "num_frames", seconds
-    case conditioningFrames = "conditioning_frames", conditioningImages = "conditioning_images"
+    case scenarioID = "scenario_id"
+    case prompt, seed, width, height, fps
+    case numFrames = "num_frames"
+    case seconds
+    case conditioningFrames = "conditioning_frames"
+    case conditioningImages = "conditioning_images"
     case camera
   }
 }
@@ -74,7 +84,8 @@ struct PreparedRequest: Sendable {
       cameras = rendered.frames.map(\.camera)
       images = Array(rendered.clip.frames.prefix(n))
     } else {
-      let camera = try PinholeCamera(spec: scenario.camera, width: request.width, height: request.height)
+      let camera = try PinholeCamera(
+        spec: scenario.camera, width: request.width, height: request.height)
       cameras = Array(repeating: camera, count: request.frameCount)
       if n > 0 {
         var head = scenario
@@ -97,8 +108,8 @@ extension CameraFrame {
   init(_ frame: Int, _ camera: PinholeCamera) {
     func rows(_ m: Matrix3) -> [[Double]] { (0..<3).map { r in (0..<3).map { m[r, $0] } } }
     self.init(
-      frame: frame, K: rows(camera.intrinsics), R: rows(camera.rotation),
-      t: [camera.translation.x, camera.translation.y, camera.translation.z])
+      frame: frame, intrinsics: rows(camera.intrinsics), rotation: rows(camera.rotation),
+      translation: [camera.translation.x, camera.translation.y, camera.translation.z])
   }
 }
 

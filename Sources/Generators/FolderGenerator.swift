@@ -25,7 +25,9 @@ public struct FolderGenerator: Generator {
   public static func candidates(scenarioID: String, seed: UInt64) -> [String] {
     let nested = "\(scenarioID)/seed-\(seed)"
     let flat = "\(scenarioID.replacingOccurrences(of: "/", with: "__"))_s\(seed)"
-    return extensions.map { "\(nested).\($0)" } + [nested] + extensions.map { "\(flat).\($0)" } + [flat]
+    return extensions.map { "\(nested).\($0)" } + [nested] + extensions.map { "\(flat).\($0)" } + [
+      flat
+    ]
   }
 
   /// The clip for a sample, or nil when none of the candidates exists.
@@ -45,7 +47,8 @@ public struct FolderGenerator: Generator {
   static func expectation(scenarioID: String, seed: UInt64) -> String {
     let flat = "\(scenarioID.replacingOccurrences(of: "/", with: "__"))_s\(seed)"
     let exts = extensions.joined(separator: ",")
-    return "\(scenarioID)/seed-\(seed).{\(exts)} or \(flat).{\(exts)} (or a PNG folder of that name)"
+    return
+      "\(scenarioID)/seed-\(seed).{\(exts)} or \(flat).{\(exts)} (or a PNG folder of that name)"
   }
 
   public func generate(_ request: GenerationRequest) async throws -> Clip {
@@ -54,6 +57,7 @@ public struct FolderGenerator: Generator {
         "no clip in \(root) for \(request.scenarioID) seed \(request.seed): expected "
           + Self.expectation(scenarioID: request.scenarioID, seed: request.seed))
     }
-    return try await ClipDecoder.load(path: path, fps: request.fps).verify(answers: request, source: path)
+    return try await ClipDecoder.load(path: path, fps: request.fps).verify(
+      answers: request, source: path)
   }
 }

@@ -51,7 +51,10 @@ public struct CommandSettings: Sendable, Hashable, Codable {
   /// Further attempts after a crash or timeout.
   public var retries: Int
 
-  public init(arguments: [String], environment: [String: String] = [:], timeout: Double = 600, retries: Int = 0) {
+  public init(
+    arguments: [String], environment: [String: String] = [:], timeout: Double = 600,
+    retries: Int = 0
+  ) {
     self.arguments = arguments
     self.environment = environment
     self.timeout = timeout

@@ -20,7 +20,9 @@ extension GeneratorRegistry {
   /// Builds a generator from a built-in name or a configuration of `file`. Command and http
   /// generators are wrapped in the clip cache; folders and the reference engine are not (their
   /// clips are already on disk, or cheap).
-  public static func make(_ name: String, file: GeneratorsFile?, options: GeneratorOptions = GeneratorOptions())
+  public static func make(
+    _ name: String, file: GeneratorsFile?, options: GeneratorOptions = GeneratorOptions()
+  )
     throws -> any Generator
   {
     guard let configuration = file?.configurations[name] else {
@@ -42,9 +44,11 @@ extension GeneratorRegistry {
     case .http(let settings):
       generator = HTTPGenerator(name: name, settings: settings)
     }
+    let cache = ClipCache(root: options.cacheRoot)
+    cache.sweepScratch()
     guard options.useCache else { return generator }
     return CachingGenerator(
-      generator, cache: ClipCache(root: options.cacheRoot), identity: configuration.cacheIdentity,
+      generator, cache: cache, identity: configuration.cacheIdentity,
       regenerate: options.regenerate)
   }
 

@@ -20,7 +20,10 @@ public struct HTTPGenerator: Generator {
   /// environment unless a test says otherwise.
   public var environment: [String: String]
 
-  public init(name: String, settings: HTTPSettings, environment: [String: String] = ProcessInfo.processInfo.environment) {
+  public init(
+    name: String, settings: HTTPSettings,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
     self.name = name
     self.settings = settings
     self.environment = environment
@@ -29,31 +32,44 @@ public struct HTTPGenerator: Generator {
   public func generate(_ request: GenerationRequest) async throws -> Clip {
     let prepared = try PreparedRequest(request)
     let deadline = ContinuousClock.now + .milliseconds(Int64(settings.timeout * 1000))
-    let created = try await json(try await exchange("POST", "v1/videos", body: try jobBody(prepared), deadline: deadline))
-    guard let id = created["id"] as? String, !id.isEmpty, !id.contains("/") else {
+    let created = try await json(
+      try await exchange("POST", "v1/videos", body: try jobBody(prepared), deadline: deadline))
+    // Ids go into URL paths: only the characters job ids are made of in practice.
+    guard let id = created["id"] as? String, !id.isEmpty,
+      id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.~".contains($0)) })
+    else {
       throw GeneratorError("\(settings.url): the created job has no usable 'id'")
     }
     var status = created["status"] as? String ?? "queued"
     var job = created
     while status != "completed" {
-      if status == "failed" {
+      // OpenAI's API ends a job 'failed'; gateways also say 'cancelled' or 'expired'.
+      if ["failed", "cancelled", "canceled", "expired"].contains(status) {
         let error = job["error"] as? [String: Any]
         let message = error?["message"] as? String ?? job["error"] as? String ?? "no reason given"
-        throw GeneratorError("job \(id) failed on the server: \(clipped(message))")
+        let verb = status == "failed" ? "failed" : "was \(status)"
+        throw GeneratorError("job \(id) \(verb) on the server: \(clipped(message))")
       }
-      guard ContinuousClock.now + .milliseconds(Int64(settings.pollInterval * 1000)) < deadline else {
+      guard ContinuousClock.now + .milliseconds(Int64(settings.pollInterval * 1000)) < deadline
+      else {
         throw GeneratorError(
-          "job \(id) timed out after \(settings.timeout.formatted()) s (last status '\(status)')", transient: true)
+          "job \(id) timed out after \(settings.timeout.formatted()) s (last status '\(status)')",
+          transient: true)
       }
       try await Task.sleep(for: .milliseconds(Int64(settings.pollInterval * 1000)))
-      job = try await json(try await exchange("GET", "v1/videos/\(id)", body: nil, deadline: deadline))
+      job = try await json(
+        try await exchange("GET", "v1/videos/\(id)", body: nil, deadline: deadline))
       status = job["status"] as? String ?? "?"
     }
-    let content = try await exchange("GET", "v1/videos/\(id)/content", body: nil, deadline: deadline)
-    guard !content.body.isEmpty else { throw GeneratorError("job \(id): the server sent empty content") }
+    let content = try await exchange(
+      "GET", "v1/videos/\(id)/content", body: nil, deadline: deadline)
+    guard !content.body.isEmpty else {
+      throw GeneratorError("job \(id): the server sent empty content")
+    }
     let scratch = try TemporaryFolder(prefix: "plumb-http")
     defer { scratch.remove() }
-    let file = (scratch.path as NSString).appendingPathComponent("content.\(videoExtension(content))")
+    let file = (scratch.path as NSString).appendingPathComponent(
+      "content.\(videoExtension(content))")
     try content.body.write(to: URL(fileURLWithPath: file))
     let clip: Clip
     do {
@@ -72,7 +88,9 @@ public struct HTTPGenerator: Generator {
       "num_frames": document.numFrames,
     ]
     if !prepared.conditioning.isEmpty {
-      let urls = try prepared.conditioning.map { "data:image/png;base64," + (try PNGCodec.encode($0)).base64EncodedString() }
+      let urls = try prepared.conditioning.map {
+        "data:image/png;base64," + (try PNGCodec.encode($0)).base64EncodedString()
+      }
       body["input_reference"] = urls[0]
       body["conditioning_frames"] = urls
     }
@@ -80,17 +98,25 @@ public struct HTTPGenerator: Generator {
       body["camera"] = try JSONSerialization.jsonObject(with: canonicalJSON(document.camera))
     }
     for (key, text) in settings.extra where body[key] == nil {
-      body[key] = Int(text).map { $0 as Any } ?? Double(text).map { $0 as Any } ?? Bool(text).map { $0 as Any } ?? text
+      body[key] =
+        Int(text).map { $0 as Any } ?? Double(text).map { $0 as Any } ?? Bool(text).map {
+          $0 as Any
+        } ?? text
     }
     return try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
   }
 
   /// One exchange, retried with exponential backoff after network errors, 429 (honouring
   /// Retry-After) and 5xx, within the job's deadline.
-  private func exchange(_ method: String, _ path: String, body: Data?, deadline: ContinuousClock.Instant) async throws
+  private func exchange(
+    _ method: String, _ path: String, body: Data?, deadline: ContinuousClock.Instant
+  ) async throws
     -> HTTPAnswer
   {
-    guard let url = URL(string: settings.url.hasSuffix("/") ? settings.url + path : settings.url + "/" + path) else {
+    guard
+      let url = URL(
+        string: settings.url.hasSuffix("/") ? settings.url + path : settings.url + "/" + path)
+    else {
       throw GeneratorError("'\(settings.url)' is not a URL")
     }
     var request = URLRequest(url: url)
@@ -113,7 +139,8 @@ public struct HTTPGenerator: Generator {
     while true {
       let remaining = seconds(deadline - ContinuousClock.now)
       guard remaining > 0 else {
-        throw GeneratorError("\(what): timed out after \(settings.timeout.formatted()) s in all", transient: true)
+        throw GeneratorError(
+          "\(what): timed out after \(settings.timeout.formatted()) s in all", transient: true)
       }
       let problem: String
       var wait = settings.backoff * pow(2, Double(attempt))
@@ -139,7 +166,9 @@ public struct HTTPGenerator: Generator {
       attempt += 1
       let left = seconds(deadline - ContinuousClock.now)
       guard attempt <= settings.retries, wait < left else {
-        throw GeneratorError("\(what): \(problem) (after \(attempt) attempt\(attempt == 1 ? "" : "s"))", transient: true)
+        throw GeneratorError(
+          "\(what): \(problem) (after \(attempt) attempt\(attempt == 1 ? "" : "s"))",
+          transient: true)
       }
       try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
     }
@@ -157,7 +186,8 @@ public struct HTTPGenerator: Generator {
   /// The server's own words about an error, when its body says any.
   private func serverMessage(_ answer: HTTPAnswer) -> String {
     let object = try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any]
-    let message = (object?["error"] as? [String: Any])?["message"] as? String ?? object?["error"] as? String
+    let message =
+      (object?["error"] as? [String: Any])?["message"] as? String ?? object?["error"] as? String
     return message.map { ": \(clipped($0))" } ?? ""
   }
 
@@ -171,7 +201,9 @@ public struct HTTPGenerator: Generator {
     let type = answer.header("Content-Type")?.lowercased() ?? ""
     if type.contains("webm") { return "webm" }
     if type.contains("gif") { return "gif" }
-    if type.contains("yuv4mpeg") || answer.body.starts(with: Data("YUV4MPEG2".utf8)) { return "y4m" }
+    if type.contains("yuv4mpeg") || answer.body.starts(with: Data("YUV4MPEG2".utf8)) {
+      return "y4m"
+    }
     if answer.body.starts(with: Data("GIF8".utf8)) { return "gif" }
     if answer.body.starts(with: [0x1A, 0x45, 0xDF, 0xA3]) { return "webm" }
     return "mp4"

@@ -104,24 +104,29 @@ private final class LimitedReceiver: NSObject, URLSessionDataDelegate, @unchecke
   }
 
   func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-    let (continuation, result): (CheckedContinuation<HTTPAnswer, Error>?, Result<HTTPAnswer, Error>) = lock.withLock {
-      finished = true
-      let c = self.continuation
-      self.continuation = nil
-      if tooLarge { return (c, .failure(TransportFailure.tooLarge(limit: limit))) }
-      if timedOut { return (c, .failure(TransportFailure.timedOut(seconds: 0))) }
-      if let error {
-        if (error as? URLError)?.code == .timedOut { return (c, .failure(TransportFailure.timedOut(seconds: 0))) }
-        if (error as? URLError)?.code == .cancelled { return (c, .failure(CancellationError())) }
-        return (c, .failure(TransportFailure.network(describe(error))))
+    let (continuation, result):
+      (CheckedContinuation<HTTPAnswer, Error>?, Result<HTTPAnswer, Error>) = lock.withLock {
+        finished = true
+        let c = self.continuation
+        self.continuation = nil
+        if tooLarge { return (c, .failure(TransportFailure.tooLarge(limit: limit))) }
+        if timedOut { return (c, .failure(TransportFailure.timedOut(seconds: 0))) }
+        if let error {
+          if (error as? URLError)?.code == .timedOut {
+            return (c, .failure(TransportFailure.timedOut(seconds: 0)))
+          }
+          if (error as? URLError)?.code == .cancelled { return (c, .failure(CancellationError())) }
+          return (c, .failure(TransportFailure.network(describe(error))))
+        }
+        guard let response else {
+          return (c, .failure(TransportFailure.network("no HTTP response")))
+        }
+        var headers: [String: String] = [:]
+        for (key, value) in response.allHeaderFields {
+          if let key = key as? String, let value = value as? String { headers[key] = value }
+        }
+        return (c, .success(HTTPAnswer(status: response.statusCode, headers: headers, body: data)))
       }
-      guard let response else { return (c, .failure(TransportFailure.network("no HTTP response"))) }
-      var headers: [String: String] = [:]
-      for (key, value) in response.allHeaderFields {
-        if let key = key as? String, let value = value as? String { headers[key] = value }
-      }
-      return (c, .success(HTTPAnswer(status: response.statusCode, headers: headers, body: data)))
-    }
     continuation?.resume(with: result)
   }
 }

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Foundation
 
 /// How a child program ended.
 enum SubprocessOutcome: Sendable, Equatable {
@@ -31,6 +32,8 @@ struct Subprocess: Sendable {
   /// Starts the program and waits for it, at most `timeout` seconds.
   func run(timeout: Double) async throws -> SubprocessOutcome {
     let pid = try spawn()
+    LiveGroups.shared.insert(pid)
+    defer { LiveGroups.shared.remove(pid) }
     onStart(pid)
     let clock = ContinuousClock()
     let deadline = clock.now + .milliseconds(Int64(timeout * 1000))
@@ -40,10 +43,11 @@ struct Subprocess: Sendable {
       let done = waitpid(pid, &status, WNOHANG)
       if done == pid { return Self.outcome(status) }
       if done < 0 && errno != EINTR {
-        throw GeneratorError("cannot wait for '\(arguments[0])': \(String(cString: strerror(errno)))")
+        throw GeneratorError(
+          "cannot wait for '\(arguments[0])': \(String(cString: strerror(errno)))")
       }
       if clock.now >= deadline || Task.isCancelled {
-        killGroup(pid)
+        await killGroup(pid)
         if Task.isCancelled { throw CancellationError() }
         return .timedOut
       }
@@ -53,11 +57,32 @@ struct Subprocess: Sendable {
   }
 
   /// SIGKILL to the group, then a blocking wait so no zombie stays behind. The group id is the
-  /// child's pid (POSIX_SPAWN_SETPGROUP with 0).
-  private func killGroup(_ pid: pid_t) {
+  /// child's pid (POSIX_SPAWN_SETPGROUP with 0). Grandchildren die asynchronously and are
+  /// reaped by init, so wait (up to a second) until none of the group is still running.
+  private func killGroup(_ pid: pid_t) async {
     kill(-pid, SIGKILL)
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    for _ in 0..<100 where Self.groupIsRunning(pid) {
+      try? await Task.sleep(for: .milliseconds(10))
+    }
+  }
+
+  /// Whether a process of group `pgid` is alive and not a zombie, from /proc (Linux); false
+  /// where /proc is missing.
+  private static func groupIsRunning(_ pgid: pid_t) -> Bool {
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
+      return false
+    }
+    return entries.contains { name in
+      guard Int32(name) != nil,
+        let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { return false }
+      // Fields after the command: state, ppid, pgrp, …
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      return fields.count > 2 && fields[2] == "\(pgid)" && fields[0] != "Z" && fields[0] != "X"
+    }
   }
 
   private static func outcome(_ status: Int32) -> SubprocessOutcome {
@@ -87,7 +112,17 @@ struct Subprocess: Sendable {
     posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
     posix_spawnattr_setpgroup(&attributes, 0)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+    // The spawning thread may block signals (Dispatch's threads do) and a child inherits the
+    // mask: unblock all, and give every signal its default action, so that SIGTERM and
+    // Ctrl-C reach the program as they would from a terminal.
+    var none = sigset_t()
+    var all = sigset_t()
+    sigemptyset(&none)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(
+      &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
     var merged = ProcessInfo.processInfo.environment
     for (key, value) in environment { merged[key] = value }
@@ -96,8 +131,7 @@ struct Subprocess: Sendable {
     let cArgs = arguments.map { strdup($0) } + [nil]
     let cEnv = envStrings.map { strdup($0) } + [nil]
     defer {
-      cArgs.forEach { free($0) }
-      cEnv.forEach { free($0) }
+      for pointer in cArgs + cEnv { free(pointer) }
     }
     var pid: pid_t = 0
     let result = posix_spawnp(&pid, program, &actions, &attributes, cArgs, cEnv)
@@ -105,5 +139,21 @@ struct Subprocess: Sendable {
       throw GeneratorError("cannot start '\(program)': \(String(cString: strerror(result)))")
     }
     return pid
+  }
+}
+
+/// The process groups of programs running now, so that an interrupted `plumb` can take them
+/// down with it: they have groups of their own, so a terminal's Ctrl-C does not reach them.
+public final class LiveGroups: @unchecked Sendable {
+  public static let shared = LiveGroups()
+  private let lock = NSLock()
+  private var groups: Set<pid_t> = []
+
+  func insert(_ group: pid_t) { _ = lock.withLock { groups.insert(group) } }
+  func remove(_ group: pid_t) { _ = lock.withLock { groups.remove(group) } }
+
+  /// SIGKILL to every running program's group. Safe to call from a signal source's handler.
+  public func killAll() {
+    for group in lock.withLock({ groups }) { kill(-group, SIGKILL) }
   }
 }

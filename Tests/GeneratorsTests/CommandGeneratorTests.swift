@@ -12,12 +12,16 @@ import Testing
     plumb_example.write_frames(sys.argv[2], frames, request["width"], request["height"])
     """
 
-  func generator(_ scratch: Scratch, _ arguments: [String], timeout: Double = 20, retries: Int = 0, env: [String: String] = [:])
+  func generator(
+    _ scratch: Scratch, _ arguments: [String], timeout: Double = 20, retries: Int = 0,
+    env: [String: String] = [:]
+  )
     -> CommandGenerator
   {
     CommandGenerator(
       name: "test-command",
-      settings: CommandSettings(arguments: arguments, environment: env, timeout: timeout, retries: retries),
+      settings: CommandSettings(
+        arguments: arguments, environment: env, timeout: timeout, retries: retries),
       workRoot: scratch.file("cache"))
   }
 
@@ -39,9 +43,12 @@ import Testing
     let scratch = try Scratch()
     defer { scratch.remove() }
     let program = try scratch.script(
-      "crash.py", "open(os.environ['COUNT'], 'a').write('x')\nprint('CUDA out of memory', file=sys.stderr)\nsys.exit(3)\n")
+      "crash.py",
+      "open(os.environ['COUNT'], 'a').write('x')\nprint('CUDA out of memory', file=sys.stderr)\nsys.exit(3)\n"
+    )
     let count = scratch.file("count")
-    let command = generator(scratch, ["python3", program, "{request}", "{out}"], retries: 2, env: ["COUNT": count])
+    let command = generator(
+      scratch, ["python3", program, "{request}", "{out}"], retries: 2, env: ["COUNT": count])
     let request = GenerationRequest(scenario: tinyScenario(), seed: 0)
     await #expect(throws: GeneratorError.self) { try await command.generate(request) }
     do {
@@ -68,7 +75,8 @@ import Testing
       time.sleep(60)
       """)
     let childFile = scratch.file("child")
-    var command = generator(scratch, ["python3", program], timeout: 1, env: ["CHILD": childFile])
+    // 3 s: enough for python3 to start and spawn its child on a busy machine.
+    var command = generator(scratch, ["python3", program], timeout: 3, env: ["CHILD": childFile])
     let pids = Box<Int32>()
     command.onStart = { pids.append($0) }
     let request = GenerationRequest(scenario: tinyScenario(), seed: 0)
@@ -76,7 +84,7 @@ import Testing
       _ = try await command.generate(request)
       Issue.record("a hanging program produced a clip")
     } catch let error as GeneratorError {
-      #expect(error.description.hasPrefix("'python3' timed out after 1 s and was killed"))
+      #expect(error.description.hasPrefix("'python3' timed out after 3 s and was killed"))
     }
     #expect(pids.values.count == 1)
     // The program was reaped (no zombie: the pid is gone) and its child died with its group.
@@ -115,7 +123,10 @@ import Testing
       _ = try await command.generate(GenerationRequest(scenario: tinyScenario(), seed: 0))
       Issue.record("an empty output folder was accepted")
     } catch let error as GeneratorError {
-      #expect(error.description.contains("wrote no readable clip: the output folder holds no PNG frames and no video file (found: nothing)"))
+      #expect(
+        error.description.contains(
+          "wrote no readable clip: the output folder holds no PNG frames and no video file (found: nothing)"
+        ))
     }
   }
 
@@ -123,7 +134,8 @@ import Testing
     let scratch = try Scratch()
     defer { scratch.remove() }
     let marker = scratch.file("pwned")
-    let prompt = "a \"quoted\" cup, 'single' $(touch \(marker)) `touch \(marker)` $HOME {out}\nsecond line; rm -rf /"
+    let prompt =
+      "a \"quoted\" cup, 'single' $(touch \(marker)) `touch \(marker)` $HOME {out}\nsecond line; rm -rf /"
     let program = try scratch.script(
       "echo.py",
       """
@@ -132,9 +144,14 @@ import Testing
       plumb_example.write_frames(sys.argv[2], plumb_example.procedural_frames(request, []), request["width"], request["height"])
       """)
     let echo = scratch.file("echo.json")
-    let command = generator(scratch, ["python3", program, "{request}", "{out}", "{prompt}", "{seed}"], env: ["ECHO": echo])
-    _ = try await command.generate(GenerationRequest(scenario: tinyScenario(prompt: prompt), seed: 7))
-    let seen = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: echo))) as! [String: Any]
+    let command = generator(
+      scratch, ["python3", program, "{request}", "{out}", "{prompt}", "{seed}"], env: ["ECHO": echo]
+    )
+    _ = try await command.generate(
+      GenerationRequest(scenario: tinyScenario(prompt: prompt), seed: 7))
+    let seen =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: echo)))
+      as! [String: Any]
     let argv = seen["argv"] as! [String]
     #expect(argv.count == 4)
     #expect(argv[2] == prompt)
@@ -158,9 +175,13 @@ import Testing
     let scenario = tinyScenario(conditioning: 2)
     let request = GenerationRequest(scenario: scenario, seed: 0)
     #expect(request.conditioningFrames == 2)
-    let clip = try await generator(scratch, ["python3", program, "{request}", "{out}"], env: ["ECHO": echo])
-      .generate(request)
-    let seen = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: echo))) as! [String: Any]
+    let clip = try await generator(
+      scratch, ["python3", program, "{request}", "{out}"], env: ["ECHO": echo]
+    )
+    .generate(request)
+    let seen =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: echo)))
+      as! [String: Any]
     let sent = seen["request"] as! [String: Any]
     #expect(sent["conditioning_frames"] as? Int == 2)
     #expect((sent["conditioning_images"] as? [String])?.count == 2)

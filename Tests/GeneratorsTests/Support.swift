@@ -8,7 +8,8 @@ import Scenarios
 #endif
 
 /// The repository root, found from this file's place, for the example programs.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent()
   .deletingLastPathComponent().path
 let examples = (repositoryRoot as NSString).appendingPathComponent("examples")
 
@@ -22,21 +23,26 @@ let hasFFmpeg = onPath("ffmpeg")
 
 /// A 32×32 clip of 4 frames at 8 fps: a ball over a floor, small enough to generate in
 /// milliseconds.
-func tinyScenario(id: String = "falling-cups/tiny", prompt: String = "a red ball falls", conditioning: Int? = nil)
+func tinyScenario(
+  id: String = "falling-cups/tiny", prompt: String = "a red ball falls", conditioning: Int? = nil
+)
   -> Scenario
 {
   Scenario(
     id: id, prompt: prompt, clip: ClipSpec(seconds: 0.5, fps: 8, width: 32, height: 32),
-    camera: CameraSpec(fieldOfViewDegrees: 50, position: Vector3(0, 0.6, 2.5), lookAt: Vector3(0, 0.4, 0)),
+    camera: CameraSpec(
+      fieldOfViewDegrees: 50, position: Vector3(0, 0.6, 2.5), lookAt: Vector3(0, 0.4, 0)),
     world: WorldSpec(
       floor: FloorSpec(color: SceneColor(red: 0.4, green: 0.4, blue: 0.4)),
       background: SceneColor(red: 0.8, green: 0.9, blue: 1),
       objects: [
         ObjectSpec(
-          name: "ball", shape: .sphere(radius: 0.1), color: SceneColor(red: 0.9, green: 0.1, blue: 0.1),
+          name: "ball", shape: .sphere(radius: 0.1),
+          color: SceneColor(red: 0.9, green: 0.1, blue: 0.1),
           position: Vector3(0, 0.8, 0))
       ]),
-    checks: [CheckSpec(kind: .physics)], conditioning: conditioning.map { ConditioningSpec(frames: $0) })
+    checks: [CheckSpec(kind: .physics)],
+    conditioning: conditioning.map { ConditioningSpec(frames: $0) })
 }
 
 /// A fresh folder under the system's temporary directory, removed by `remove()`.
@@ -44,7 +50,8 @@ struct Scratch {
   let path: String
 
   init() throws {
-    path = (NSTemporaryDirectory() as NSString).appendingPathComponent("plumb-gen-test-\(UUID().uuidString)")
+    path = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+      "plumb-gen-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }
 
@@ -52,7 +59,8 @@ struct Scratch {
 
   /// Writes a Python program and returns its path.
   func script(_ name: String, _ source: String) throws -> String {
-    let header = "import json, os, sys\nsys.path.insert(0, \(pythonString(examples)))\nimport plumb_example\n"
+    let header =
+      "import json, os, sys\nsys.path.insert(0, \(pythonString(examples)))\nimport plumb_example\n"
     try (header + source).write(toFile: file(name), atomically: true, encoding: .utf8)
     return file(name)
   }
@@ -61,7 +69,8 @@ struct Scratch {
 }
 
 func pythonString(_ text: String) -> String {
-  "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+  "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+    + "'"
 }
 
 /// Whether a process is gone or a zombie no one is running: `/proc/<pid>/stat` absent or in state Z.
@@ -86,14 +95,23 @@ final class ExampleServer {
   let process = Process()
   let url: String
 
-  init(fault: String = "none", extra: [String] = [], environment: [String: String] = [:]) throws {
+  /// `format` y4m needs no ffmpeg on either side; mp4 needs it on both.
+  init(
+    fault: String = "none", format: String = "y4m", extra: [String] = [],
+    environment: [String: String] = [:]
+  ) throws {
     let output = Pipe()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments =
-      ["python3", (examples as NSString).appendingPathComponent("video_server.py"), "--port", "0", "--fault", fault]
+      [
+        "python3", (examples as NSString).appendingPathComponent("video_server.py"), "--port", "0",
+        "--fault", fault, "--format", format,
+      ]
       + extra
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardOutput = output
+    // Clients that give up mid-answer make the server print tracebacks; they are expected here.
+    process.standardError = FileHandle.nullDevice
     try process.run()
     // The server prints its address before serving; one line is all we read.
     var line = Data()
@@ -104,20 +122,22 @@ final class ExampleServer {
     }
     let text = String(decoding: line, as: UTF8.self)
     guard let range = text.range(of: "http://") else {
-      process.terminate()
+      kill(process.processIdentifier, SIGKILL)
       throw GeneratorError("the example server did not start: '\(text)'")
     }
     url = String(text[range.lowerBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
+  /// SIGKILL: children of a test process inherit its blocked signals, SIGTERM included.
   func stop() {
-    process.terminate()
+    kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
   }
 }
 
-/// A port on 127.0.0.1 that nothing listens on: bound, read and closed again.
-func closedPort() -> Int {
+/// Runs `body` with a port of 127.0.0.1 that refuses connections: bound but not listening,
+/// so no other test's server can take it meanwhile.
+func withRefusingPort<T>(_ body: (Int) async throws -> T) async rethrows -> T {
   let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
   defer { close(fd) }
   var address = sockaddr_in()
@@ -131,5 +151,5 @@ func closedPort() -> Int {
       return getsockname(fd, $0, &length)
     }
   }
-  return Int(UInt16(bigEndian: address.sin_port))
+  return try await body(Int(UInt16(bigEndian: address.sin_port)))
 }
