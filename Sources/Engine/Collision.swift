@@ -51,6 +51,7 @@ struct PlacedBody {
 enum Collision {
   /// Contacts of body `a` (index `ia`) with the floor plane y = 0, gap below `margin`.
   static func floorContacts(_ a: PlacedBody, index ia: Int, margin: Double, into out: inout [Contact]) {
+    if a.position.y - a.geometry.radius >= margin { return }
     let up = V3(0, 1, 0)
     func add(_ p: V3, _ feature: Int) {
       if p.y < margin {
@@ -72,7 +73,8 @@ enum Collision {
         }
       }
     }
-    for (k, s) in a.geometry.samples.enumerated() { add(a.toWorld(s), k) }
+    let samples = a.geometry.samples
+    for k in samples.indices { add(a.toWorld(samples[k]), k) }
   }
 
   /// Contacts between bodies `a` and `b` (indices `ia`, `ib`), gap below `margin`, normals
@@ -100,15 +102,24 @@ enum Collision {
       }
       return
     }
-    for (k, s) in a.geometry.samples.enumerated() {
-      let p = a.toWorld(s)
+    // A sample farther from the other body's centre than its radius plus the margin misses.
+    let reachB = (b.geometry.radius + margin) * (b.geometry.radius + margin)
+    let samplesA = a.geometry.samples
+    for k in samplesA.indices {
+      let p = a.toWorld(samplesA[k])
+      let d = p - b.position
+      if d.dot(d) > reachB { continue }
       let (dist, n) = b.geometry.distance(b.toLocal(p))
       if dist < margin {
         out.append(Contact(a: ia, b: .body(ib), point: p, normal: b.rotation * n, separation: dist, key: key(k)))
       }
     }
-    for (k, s) in b.geometry.samples.enumerated() {
-      let p = b.toWorld(s)
+    let reachA = (a.geometry.radius + margin) * (a.geometry.radius + margin)
+    let samplesB = b.geometry.samples
+    for k in samplesB.indices {
+      let p = b.toWorld(samplesB[k])
+      let d = p - a.position
+      if d.dot(d) > reachA { continue }
       let (dist, n) = a.geometry.distance(a.toLocal(p))
       if dist < margin {
         out.append(

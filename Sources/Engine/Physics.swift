@@ -84,6 +84,9 @@ public struct RigidBody: Sendable {
   /// The scenario object this body is or came from (a shard carries its parent's index).
   public let origin: Int
   public let motion: Motion
+  /// Moves under gravity and contacts (`motion` is `.dynamic`).
+  public let isDynamic: Bool
+  public let isKinematic: Bool
   public let restitution: Double
   public let friction: Double
   /// kg/m³.
@@ -117,6 +120,8 @@ public struct RigidBody: Sendable {
     self.geometry = geometry
     self.origin = origin
     self.motion = motion
+    isDynamic = motion == .dynamic
+    if case .kinematic = motion { isKinematic = true } else { isKinematic = false }
     self.restitution = restitution
     self.friction = friction
     self.density = density
@@ -155,10 +160,9 @@ public struct RigidBody: Sendable {
     return nil
   }
 
-  public var isStatic: Bool { motion == .fixed }
-  public var isDynamic: Bool { motion == .dynamic }
+  public var isStatic: Bool { !isDynamic && !isKinematic }
   /// Simulated by the solver: dynamic, awake and whole.
-  var isActive: Bool { motion == .dynamic && !isSleeping && !isBroken }
+  var isActive: Bool { isDynamic && !isSleeping && !isBroken }
   /// Sleeping, hence still.
   public var isAtRest: Bool { isSleeping }
 
@@ -295,8 +299,10 @@ public struct Simulation: Sendable {
     }
     let solved = contacts.filter { inSolver[$0.a] }
     var (solver, solverIndex) = makeSolver(solved, gravityOn: inSolver)
+    let energy = solver.kineticEnergy
     solver.warmStart()
     solver.solveVelocities(iterations: settings.velocityIterations)
+    solver.applyRestitution(kineticEnergyBefore: energy)
     solver.solvePositions(iterations: settings.positionIterations)
     let pushed = solver.pushed()
 
@@ -347,7 +353,7 @@ public struct Simulation: Sendable {
 
   /// A solver over `contacts`, and the body behind each solver body (-1 for the floor, which
   /// is solver body 0). Active bodies in `gravityOn` get this step's gravity first.
-  private func makeSolver(_ contacts: [Contact], gravityOn: [Bool]) -> (ContactSolver, [Int]) {
+  private func makeSolver(_ contacts: [Contact], gravityOn: [Bool], warm: Bool = true) -> (ContactSolver, [Int]) {
     var slot = [Int](repeating: -1, count: bodies.count)
     var list: [SolverBody] = [SolverBody(velocity: .zero, angularVelocity: .zero, invMass: 0, invInertia: .zero, position: .zero)]
     var solverIndex = [-1]
@@ -376,7 +382,7 @@ public struct Simulation: Sendable {
     var solver = ContactSolver(bodies: list, settings: settings)
     for (c, a, b) in pairs {
       let (e, mu) = coefficients(c)
-      solver.add(c, a: a, b: b, restitution: e, friction: mu, previous: impulses[c.key])
+      solver.add(c, a: a, b: b, restitution: e, friction: mu, previous: warm ? impulses[c.key] : nil)
     }
     return (solver, solverIndex)
   }
@@ -465,8 +471,10 @@ public struct Simulation: Sendable {
         return
       }
       guard !contacts.isEmpty else { break }
-      var (solver, _) = makeSolver(contacts, gravityOn: [Bool](repeating: false, count: bodies.count))
+      var (solver, _) = makeSolver(contacts, gravityOn: [Bool](repeating: false, count: bodies.count), warm: false)
+      let energy = solver.kineticEnergy
       solver.solveVelocities(iterations: settings.velocityIterations)
+      solver.applyRestitution(kineticEnergyBefore: energy)
       let s = solver.bodies[1]
       bodies[i].velocity = s.velocity
       bodies[i].angularVelocity = s.angularVelocity
@@ -546,18 +554,22 @@ public struct Simulation: Sendable {
   /// threshold speed or faster, and which would touch within the step. Returns whether any broke.
   private mutating func shatterHardImpacts(_ contacts: [Contact]) -> Bool {
     var broke = false
+    guard bodies.indices.contains(where: { bodies[$0].breakable != nil && bodies[$0].isActive }) else { return false }
+    func pointVelocity(_ i: Int, _ p: V3) -> V3 {
+      bodies[i].isSleeping ? .zero : bodies[i].velocity + bodies[i].angularVelocity.cross(p - bodies[i].position)
+    }
     for c in contacts {
-      let a = bodies[c.a]
-      guard let rule = a.breakable, rule.pieces > 1, a.isActive else { continue }
-      var partner = V3.zero
-      if case .body(let j) = c.b, !bodies[j].isSleeping {
-        partner = bodies[j].velocity + bodies[j].angularVelocity.cross(c.point - bodies[j].position)
-      }
-      let v = a.velocity + a.angularVelocity.cross(c.point - a.position) - partner
+      var partner: Int?
+      if case .body(let j) = c.b { partner = j }
+      let v = pointVelocity(c.a, c.point) - (partner.map { pointVelocity($0, c.point) } ?? .zero)
       let approach = -v.dot(c.normal)
-      guard approach >= rule.threshold, c.separation <= approach * settings.timeStep else { continue }
-      shatter(c.a)
-      broke = true
+      guard c.separation <= approach * settings.timeStep else { continue }
+      for i in [c.a] + (partner.map { [$0] } ?? []) {
+        guard let rule = bodies[i].breakable, rule.pieces > 1, bodies[i].isActive, approach >= rule.threshold
+        else { continue }
+        shatter(i)
+        broke = true
+      }
     }
     return broke
   }
@@ -584,12 +596,5 @@ public struct Simulation: Sendable {
           velocity: parent.velocity + parent.angularVelocity.cross(offset) + outward * kick,
           orientation: parent.orientation, angularVelocity: parent.angularVelocity))
     }
-  }
-}
-
-extension RigidBody {
-  public var isKinematic: Bool {
-    if case .kinematic = motion { return true }
-    return false
   }
 }

@@ -157,17 +157,14 @@ struct CollisionGeometry: Sendable {
         for i in 0..<8 {
           points.append(V3(i & 1 == 0 ? -1 : 1, i & 2 == 0 ? -1 : 1, i & 4 == 0 ? -1 : 1) * half)
         }
-        // Three interior points on each of the 12 edges: edge-on-face and crossed-edge contacts.
+        // The midpoint of each of the 12 edges: edge-on-face and crossed-edge contacts.
         for axis in 0..<3 {
           for a in [-1.0, 1.0] {
             for b in [-1.0, 1.0] {
-              for t in [-0.5, 0.0, 0.5] {
-                var p = V3.zero
-                p[axis] = t
-                p[(axis + 1) % 3] = a
-                p[(axis + 2) % 3] = b
-                points.append(p * half)
-              }
+              var p = V3.zero
+              p[(axis + 1) % 3] = a
+              p[(axis + 2) % 3] = b
+              points.append(p * half)
             }
           }
         }

@@ -54,6 +54,8 @@ struct ContactSolver {
     var friction: Double
     /// The normal relative velocity the solve aims for (at least).
     var target: Double
+    /// Restitution of a contact that bounces this step, else 0.
+    var bounce: Double
     /// The normal pseudo-velocity that removes penetration beyond the slop.
     var pseudoTarget: Double
     var impulse: ContactImpulse
@@ -87,17 +89,15 @@ struct ContactSolver {
     }
     let vn = (A.velocity(at: ra) - B.velocity(at: rb)).dot(n)
     let dt = settings.timeStep
-    let target: Double
-    if -vn >= settings.restSpeed && e > 0 && c.separation <= -vn * dt {
-      target = -e * vn
-    } else {
-      target = c.separation > 0 ? -c.separation / dt : 0
-    }
+    // A contact that closes within the step faster than the rest speed bounces; the others
+    // may close their gap but not overlap.
+    let bounces = -vn >= settings.restSpeed && e > 0 && c.separation <= -vn * dt
+    let target = bounces || c.separation <= 0 ? 0 : -c.separation / dt
     let depth = -c.separation - settings.slop
     rows.append(
       Row(
         a: a, b: b, key: c.key, ra: ra, rb: rb, normal: n, tangent1: t1, tangent2: t2, normalMass: mass(n),
-        tangentMass1: mass(t1), tangentMass2: mass(t2), friction: mu, target: target,
+        tangentMass1: mass(t1), tangentMass2: mass(t2), friction: mu, target: target, bounce: bounces ? e : 0,
         pseudoTarget: depth > 0 ? settings.correction * depth / dt : 0, impulse: previous ?? ContactImpulse()))
   }
 
@@ -115,36 +115,97 @@ struct ContactSolver {
     bodies[rows[i].b].apply(-p, at: rows[i].rb)
   }
 
-  private func relativeVelocity(_ row: Row) -> V3 {
-    bodies[row.a].velocity(at: row.ra) - bodies[row.b].velocity(at: row.rb)
-  }
-
   /// Gauss–Seidel sweeps over the rows in order: friction, then the normal, per contact.
   mutating func solveVelocities(iterations: Int) {
+    // Work on local arrays: one body pair read and written per row keeps debug builds fast.
+    var bodies = self.bodies
+    var rows = self.rows
+    self.bodies = []
+    self.rows = []
     for _ in 0..<iterations {
       for i in rows.indices {
-        let row = rows[i]
-        // Friction: both tangents, then the pair clamped to the disc of radius μ·λn.
-        let v = relativeVelocity(row)
-        let limit = row.friction * row.impulse.normal
-        var j1 = row.impulse.tangent1 - v.dot(row.tangent1) * row.tangentMass1
-        var j2 = row.impulse.tangent2 - v.dot(row.tangent2) * row.tangentMass2
-        let length = (j1 * j1 + j2 * j2).squareRoot()
-        if length > limit {
-          let s = limit > 0 ? limit / length : 0
-          j1 *= s
-          j2 *= s
-        }
-        push(i, row.tangent1 * (j1 - row.impulse.tangent1) + row.tangent2 * (j2 - row.impulse.tangent2))
-        rows[i].impulse.tangent1 = j1
-        rows[i].impulse.tangent2 = j2
-
-        let vn = relativeVelocity(rows[i]).dot(row.normal)
-        let jn = max(row.impulse.normal - (vn - row.target) * row.normalMass, 0)
-        push(i, row.normal * (jn - row.impulse.normal))
-        rows[i].impulse.normal = jn
+        var row = rows[i]
+        var A = bodies[row.a]
+        var B = bodies[row.b]
+        Self.solve(&row, &A, &B)
+        bodies[row.a] = A
+        bodies[row.b] = B
+        rows[i] = row
       }
     }
+    self.bodies = bodies
+    self.rows = rows
+  }
+
+  private static func solve(_ row: inout Row, _ A: inout SolverBody, _ B: inout SolverBody) {
+    // Friction: both tangents, then the pair clamped to the disc of radius μ·λn.
+    var v = A.velocity(at: row.ra) - B.velocity(at: row.rb)
+    let limit = row.friction * row.impulse.normal
+    var j1 = row.impulse.tangent1 - v.dot(row.tangent1) * row.tangentMass1
+    var j2 = row.impulse.tangent2 - v.dot(row.tangent2) * row.tangentMass2
+    let length = (j1 * j1 + j2 * j2).squareRoot()
+    if length > limit {
+      let s = limit > 0 ? limit / length : 0
+      j1 *= s
+      j2 *= s
+    }
+    let p = row.tangent1 * (j1 - row.impulse.tangent1) + row.tangent2 * (j2 - row.impulse.tangent2)
+    A.apply(p, at: row.ra)
+    B.apply(-p, at: row.rb)
+    row.impulse.tangent1 = j1
+    row.impulse.tangent2 = j2
+
+    v = A.velocity(at: row.ra) - B.velocity(at: row.rb)
+    let vn = v.dot(row.normal)
+    let jn = max(row.impulse.normal - (vn - row.target) * row.normalMass, 0)
+    let q = row.normal * (jn - row.impulse.normal)
+    A.apply(q, at: row.ra)
+    B.apply(-q, at: row.rb)
+    row.impulse.normal = jn
+  }
+
+  /// Restitution by Poisson's rule: each bouncing contact gets e times the normal impulse
+  /// that stopped it. Without friction that adds e² times the energy stopping took, never
+  /// more; with friction at an off-centre point it can add more (the normal impulse needed to
+  /// stop a point that friction also spins is larger), so when the bodies would leave with
+  /// more kinetic energy than `before` (joules, before this step's contact impulses) the
+  /// restitution impulses are scaled down until they do not.
+  mutating func applyRestitution(kineticEnergyBefore before: Double) {
+    let plastic = bodies
+    var any = false
+    for i in rows.indices where rows[i].bounce > 0 && rows[i].impulse.normal > 0 {
+      let extra = rows[i].bounce * rows[i].impulse.normal
+      push(i, rows[i].normal * extra)
+      rows[i].impulse.normal += extra
+      any = true
+    }
+    guard any, kineticEnergy > before else { return }
+    // KE(s) = a + b·s + c·s² along v = v_plastic + s·(v_bounce − v_plastic); the largest
+    // s in [0, 1] with KE(s) ≤ before.
+    var (a, b, c) = (0.0, 0.0, 0.0)
+    for (p, q) in zip(plastic, bodies) where p.invMass > 0 {
+      let inertia = p.invInertia.inverse
+      let (dv, dw) = (q.velocity - p.velocity, q.angularVelocity - p.angularVelocity)
+      a += 0.5 * (p.velocity.dot(p.velocity) / p.invMass + p.angularVelocity.dot(inertia * p.angularVelocity))
+      b += p.velocity.dot(dv) / p.invMass + p.angularVelocity.dot(inertia * dw)
+      c += 0.5 * (dv.dot(dv) / p.invMass + dw.dot(inertia * dw))
+    }
+    let room = before - a
+    let s = room <= 0 || c <= 0 ? 0 : max(0, min(1, (-b + (b * b + 4 * c * room).squareRoot()) / (2 * c)))
+    for k in bodies.indices {
+      bodies[k].velocity = plastic[k].velocity + (bodies[k].velocity - plastic[k].velocity) * s
+      bodies[k].angularVelocity = plastic[k].angularVelocity + (bodies[k].angularVelocity - plastic[k].angularVelocity) * s
+    }
+  }
+
+  /// Kinetic energy (J) of the movable bodies.
+  var kineticEnergy: Double {
+    var total = 0.0
+    for body in bodies where body.invMass > 0 {
+      let w = body.angularVelocity
+      total += 0.5 * (body.velocity.dot(body.velocity) / body.invMass + w.dot(body.invInertia.inverse * w))
+    }
+    return total
   }
 
   /// Removes penetration with pseudo-velocities only.
