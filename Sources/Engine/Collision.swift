@@ -85,45 +85,33 @@ enum Collision {
     let reach = a.geometry.radius + b.geometry.radius + margin
     let d = a.position - b.position
     guard d.dot(d) <= reach * reach else { return }
-    let key = { (f: Int) in ContactKey(a: ia, b: ib, feature: f) }
+    // Normals always from b to a: a query against a's surface is flipped (sign −1).
+    func add(_ p: V3, _ dist: Double, _ n: V3, _ feature: Int) {
+      out.append(
+        Contact(a: ia, b: .body(ib), point: p, normal: n, separation: dist, key: ContactKey(a: ia, b: ib, feature: feature)))
+    }
     if let r = a.sphereRadius {
       let (dist, n) = b.geometry.distance(b.toLocal(a.position))
-      if dist - r < margin {
-        let normal = b.rotation * n
-        out.append(Contact(a: ia, b: .body(ib), point: a.position - normal * r, normal: normal, separation: dist - r, key: key(-1)))
-      }
+      let normal = b.rotation * n
+      if dist - r < margin { add(a.position - normal * r, dist - r, normal, -1) }
       return
     }
     if let r = b.sphereRadius {
       let (dist, n) = a.geometry.distance(a.toLocal(b.position))
-      if dist - r < margin {
-        let normal = -(a.rotation * n)
-        out.append(Contact(a: ia, b: .body(ib), point: b.position + normal * r, normal: normal, separation: dist - r, key: key(-1)))
-      }
+      let normal = -(a.rotation * n)
+      if dist - r < margin { add(b.position + normal * r, dist - r, normal, -1) }
       return
     }
-    // A sample farther from the other body's centre than its radius plus the margin misses.
-    let reachB = (b.geometry.radius + margin) * (b.geometry.radius + margin)
-    let samplesA = a.geometry.samples
-    for k in samplesA.indices {
-      let p = a.toWorld(samplesA[k])
-      let d = p - b.position
-      if d.dot(d) > reachB { continue }
-      let (dist, n) = b.geometry.distance(b.toLocal(p))
-      if dist < margin {
-        out.append(Contact(a: ia, b: .body(ib), point: p, normal: b.rotation * n, separation: dist, key: key(k)))
-      }
-    }
-    let reachA = (a.geometry.radius + margin) * (a.geometry.radius + margin)
-    let samplesB = b.geometry.samples
-    for k in samplesB.indices {
-      let p = b.toWorld(samplesB[k])
-      let d = p - a.position
-      if d.dot(d) > reachA { continue }
-      let (dist, n) = a.geometry.distance(a.toLocal(p))
-      if dist < margin {
-        out.append(
-          Contact(a: ia, b: .body(ib), point: p, normal: -(a.rotation * n), separation: dist, key: key(100_000 + k)))
+    for (from, onto, sign, base) in [(a, b, 1.0, 0), (b, a, -1.0, 100_000)] {
+      // A sample farther from the other body's centre than its radius plus the margin misses.
+      let reach = (onto.geometry.radius + margin) * (onto.geometry.radius + margin)
+      let samples = from.geometry.samples
+      for k in samples.indices {
+        let p = from.toWorld(samples[k])
+        let d = p - onto.position
+        if d.dot(d) > reach { continue }
+        let (dist, n) = onto.geometry.distance(onto.toLocal(p))
+        if dist < margin { add(p, dist, (onto.rotation * n) * sign, base + k) }
       }
     }
   }
