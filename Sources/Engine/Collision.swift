@@ -110,7 +110,7 @@ enum Collision {
         let p = from.toWorld(samples[k])
         let d = p - onto.position
         if d.dot(d) > reach { continue }
-        let (dist, n) = onto.geometry.distance(onto.toLocal(p))
+        let (dist, n) = onto.geometry.distance(onto.toLocal(p), toward: onto.toLocal(from.position))
         if dist < margin { add(p, dist, (onto.rotation * n) * sign, base + k) }
       }
     }

@@ -210,7 +210,12 @@ struct CollisionGeometry: Sendable {
 
   /// Signed distance from the body-frame point `p` to the surface, and the outward unit
   /// direction of steepest increase (the contact normal).
-  func distance(_ p: V3) -> (distance: Double, normal: V3) {
+  ///
+  /// `toward` (body frame; the other body's centre) settles near-ties inside a box or
+  /// cylinder: a point within `tieDepth` of two faces (a corner of an equal-sized box stacked
+  /// exactly on top sits on the top face and on a side face at once) takes the face that
+  /// looks towards the other body, so stacks are held up rather than pushed sideways.
+  func distance(_ p: V3, toward: V3? = nil) -> (distance: Double, normal: V3) {
     switch geometry {
     case .shape(let shape):
       switch shape {
@@ -218,9 +223,9 @@ struct CollisionGeometry: Sendable {
         let l = p.length
         return (l - r, l > 0 ? p / l : V3(0, 1, 0))
       case .box(let w, let h, let d):
-        return boxDistance(p, half: V3(w, h, d) / 2)
+        return boxDistance(p, half: V3(w, h, d) / 2, toward: toward)
       case .cylinder(let r, let h), .cup(let r, let h, _):
-        return cylinderDistance(p, radius: r, half: h / 2)
+        return cylinderDistance(p, radius: r, half: h / 2, toward: toward)
       }
     case .convexPiece:
       var best = (distance: -Double.infinity, normal: V3(0, 1, 0))
@@ -232,22 +237,39 @@ struct CollisionGeometry: Sendable {
     }
   }
 
-  private func boxDistance(_ p: V3, half: V3) -> (distance: Double, normal: V3) {
+  /// Depth within which two faces count as equally near; a fraction of the smallest
+  /// dimension so thin bodies keep their nearest face.
+  static func tieDepth(_ smallest: Double) -> Double { min(0.002, 0.25 * smallest) }
+
+  private func boxDistance(_ p: V3, half: V3, toward: V3?) -> (distance: Double, normal: V3) {
     let q = V3(abs(p.x), abs(p.y), abs(p.z)) - half
     let sign = V3(p.x < 0 ? -1 : 1, p.y < 0 ? -1 : 1, p.z < 0 ? -1 : 1)
     let outside = V3(max(q.x, 0), max(q.y, 0), max(q.z, 0))
     let l = outside.length
     if l > 0 { return (l, outside * sign / l) }
-    // Inside: the nearest face.
+    // Inside: the nearest face, or among near-ties the one facing the other body.
     var axis = 0
     if q.y > q[axis] { axis = 1 }
     if q.z > q[axis] { axis = 2 }
+    if let c = toward {
+      let tie = Self.tieDepth(min(half.x, half.y, half.z))
+      var best = -1.0
+      for k in 0..<3 where q[k] >= q[axis] - tie && c[k] * sign[k] > 0 {
+        let facing = abs(c[k]) / half[k]
+        if facing > best {
+          best = facing
+          axis = k
+        }
+      }
+    }
     var n = V3.zero
     n[axis] = sign[axis]
     return (q[axis], n)
   }
 
-  private func cylinderDistance(_ p: V3, radius r: Double, half: Double) -> (distance: Double, normal: V3) {
+  private func cylinderDistance(_ p: V3, radius r: Double, half: Double, toward: V3?) -> (
+    distance: Double, normal: V3
+  ) {
     let rho = (p.x * p.x + p.z * p.z).squareRoot()
     let radial = rho > 0 ? V3(p.x / rho, 0, p.z / rho) : V3(1, 0, 0)
     let axial = V3(0, p.y < 0 ? -1 : 1, 0)
@@ -256,6 +278,12 @@ struct CollisionGeometry: Sendable {
     if dr > 0 && dy > 0 {
       let l = (dr * dr + dy * dy).squareRoot()
       return (l, (radial * dr + axial * dy) / l)
+    }
+    if let c = toward, abs(dr - dy) <= Self.tieDepth(min(r, half)) {
+      // Near the rim: the cap if the other body lies beyond it more than beside the wall.
+      let capward = c.y * axial.y > 0 ? abs(c.y) / half : -1
+      let sideward = (c.x * radial.x + c.z * radial.z) / r
+      return capward >= sideward ? (dy, axial) : (dr, radial)
     }
     return dr > dy ? (dr, radial) : (dy, axial)
   }

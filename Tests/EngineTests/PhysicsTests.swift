@@ -178,8 +178,8 @@ private func box(at y: Double, velocity: Vector3 = .zero, restitution: Double = 
 
   /// A cup set on the table slides at v0 under friction μ: x = x0 + v0·s − ½μg·s² while its
   /// centre is over the table (closed form; the solver's semi-implicit step is off by at most
-  /// v0·dt/2 = 1 mm, tolerance 1.5 mm). Past the edge it tips over it, falls and comes to
-  /// rest on the floor beyond the table's edge.
+  /// v0·dt/2 = 1 mm, tolerance 1.5 mm). Past the edge it tips over it and falls to the floor
+  /// beyond the table's edge (where, landing on its side, it may roll: no rolling resistance).
   @Test func cupSlidesOffTheEdgeAndFallsFromThere() {
     let (v0, mu, g) = (2.0, 0.3, 9.81)
     let cup = ObjectSpec(
@@ -193,7 +193,6 @@ private func box(at y: Double, velocity: Vector3 = .zero, restitution: Double = 
     #expect(abs(during.x - (0.2 + v0 * s - 0.5 * mu * g * s * s)) < 1.5e-3)
     #expect(abs(during.y - 0.8) < 1e-4)
     let end = sim.bodies(at: 4)[1]
-    #expect(end.isAtRest)
     #expect(abs(end.lowestPoint) < 1e-4)
     #expect(end.pose.position.x > 0.5)
   }
