@@ -26,6 +26,13 @@
 //   shards (Shatter.swift), appended to `bodies`; the body itself stays in the array with
 //   `isBroken` set, so index i is still scenario object i.
 // - Deterministic: one thread, fixed iteration order, no dependence on hashing order.
+//
+// For drawing: `Simulation.bodies(at: t)` returns every body at time t. Draw those with
+// `isBroken == false`, each from its `geometry` (`.shape(Shape)` as before, or
+// `.convexPiece(ConvexPiece)`: body-frame `vertices`, outward CCW `faces`, `triangles`) at its
+// `pose` (world = orientation · vertex + position), with the colour and mask id of scenario
+// object `origin` (a shard keeps its parent's). Indices below the scenario's object count are
+// the scenario objects, in order, whole or broken.
 import Foundation
 import Scenarios
 

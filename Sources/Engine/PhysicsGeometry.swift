@@ -24,6 +24,12 @@ public struct ConvexPiece: Sendable, Hashable {
 
   /// Volume in m³, by the divergence theorem (fan triangles against the origin).
   public var volume: Double { massProperties(of: self).volume }
+
+  /// The faces as triangles (vertex indices, counter-clockwise seen from outside), each face
+  /// fanned from its first vertex: what a rasterizer needs, with flat normals per face.
+  public var triangles: [(Int, Int, Int)] {
+    faces.flatMap { face in (1..<max(face.count - 1, 1)).map { (face[0], face[$0], face[$0 + 1]) } }
+  }
 }
 
 /// What a body looks like and collides as.
