@@ -482,7 +482,9 @@ public struct Simulation: Sendable {
       guard !contacts.isEmpty else { break }
       var (solver, _) = makeSolver(contacts, gravityOn: [Bool](repeating: false, count: bodies.count), warm: false)
       let energy = solver.kineticEnergy
-      solver.solveVelocities(iterations: settings.velocityIterations)
+      // An impact is one solve, not one per step: converge it further, so that a flat landing
+      // (many contacts sharing one normal) stops without a spurious spin before it bounces.
+      solver.solveVelocities(iterations: 8 * settings.velocityIterations)
       solver.applyRestitution(kineticEnergyBefore: energy)
       let s = solver.bodies[1]
       bodies[i].velocity = s.velocity
