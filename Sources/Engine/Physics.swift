@@ -309,6 +309,10 @@ public struct Simulation: Sendable {
     let energy = solver.kineticEnergy
     solver.warmStart()
     solver.solveVelocities(iterations: settings.velocityIterations)
+    if solver.rows.contains(where: { $0.bounce > 0 }) {
+      // An impact this step: converge it as flyWithImpacts does, for the same reason.
+      solver.solveVelocities(iterations: 7 * settings.velocityIterations)
+    }
     solver.applyRestitution(kineticEnergyBefore: energy)
     solver.solvePositions(iterations: settings.positionIterations)
     let pushed = solver.pushed()

@@ -79,6 +79,22 @@ private func box(at y: Double, velocity: Vector3 = .zero, restitution: Double = 
     #expect(worst < 1e-10, "worst deviation \(worst) m")
   }
 
+  /// Orientation is rotations about world x, then y, then z: (90°, 90°, 0) takes the body's
+  /// up axis to +z, then to +x. Spin is constant in flight, so after 1 s at 90°/s about y the
+  /// body has turned a further quarter turn, exactly up to rounding (1e-12).
+  @Test func startsAtItsRotationAndSpinsAtItsRate() {
+    var spec = ball(at: 5)
+    spec.shape = .box(width: 0.1, height: 0.2, depth: 0.3)
+    spec.rotationDegrees = Vector3(90, 90, 0)
+    spec.spinDegrees = Vector3(0, 90, 0)
+    var sim = Simulation(world: world(spec, gravity: 0, floor: false))
+    let up0 = sim.bodies[0].pose.orientation.matrix * Vector3(0, 1, 0)
+    #expect(abs(up0.x - 1) < 1e-12 && abs(up0.y) < 1e-12 && abs(up0.z) < 1e-12)
+    let up1 = sim.bodies(at: 1)[0].pose.orientation.matrix * Vector3(0, 1, 0)
+    // +x turned 90° about +y is −z.
+    #expect(abs(up1.x) < 1e-12 && abs(up1.y) < 1e-12 && abs(up1.z + 1) < 1e-12, "\(up1)")
+  }
+
   @Test func samplingDoesNotChangeTheTrajectory() {
     var a = Simulation(world: world(ball(at: 1, restitution: 0.7)))
     var b = Simulation(world: world(ball(at: 1, restitution: 0.7)))
