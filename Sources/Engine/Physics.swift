@@ -499,14 +499,18 @@ public struct Simulation: Sendable {
 
   // MARK: - Sleep
 
-  /// Wakes the group of a sleeping body that a faster body (or a moving kinematic one) is
-  /// about to touch.
+  /// Wakes the group of a sleeping body that a body faster than `sleepSpeed` (or a moving
+  /// kinematic one) is about to touch.
   private mutating func wakeTouchedSleepers() {
     let dt = settings.timeStep
     for i in bodies.indices where !bodies[i].isBroken {
-      let moving = bodies[i].isActive || bodies[i].isKinematic
-      guard moving, bodies[i].velocity.length > settings.sleepSpeed || bodies[i].angularVelocity.length > settings.sleepSpeed
-      else { continue }
+      // A kinematic body wakes what it touches at any speed: nothing may stop it.
+      let b = bodies[i]
+      let wakes =
+        b.isKinematic
+        ? b.velocity != .zero
+        : b.isActive && (b.velocity.length > settings.sleepSpeed || b.angularVelocity.length > settings.sleepSpeed)
+      guard wakes else { continue }
       for j in bodies.indices where bodies[j].isSleeping && !bodies[j].isBroken {
         let reach =
           bodies[i].collision.radius + bodies[j].collision.radius + settings.margin + bodies[i].velocity.length * dt

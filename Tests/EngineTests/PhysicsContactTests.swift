@@ -207,6 +207,24 @@ private func distance(_ a: Vector3, _ b: Vector3) -> Double {
   }
 }
 
+extension Kinematic {
+  /// Nothing stops a kinematic body, not even a sleeping one: a pusher creeping at 1 cm/s
+  /// (below the sleep speed) into a crate that fell asleep against it moves the crate with it,
+  /// 1 cm in 1 s (tolerance 1 mm: the crate's own slide after the push ends is under 0.1 mm).
+  @Test func slowKinematicBodyWakesAndPushesASleepingBox() {
+    var pusher = object("pusher", .box(width: 0.1, height: 0.1, depth: 0.2), at: .zero)
+    pusher.path = [
+      Keyframe(time: 0, position: Vector3(-0.1, 0.06, 0)), Keyframe(time: 0.8, position: Vector3(-0.1, 0.06, 0)),
+      Keyframe(time: 1.8, position: Vector3(-0.09, 0.06, 0)),
+    ]
+    let crate = object("crate", .box(width: 0.1, height: 0.1, depth: 0.1), at: Vector3(0, 0.05, 0))
+    var sim = Simulation(world: scene([pusher, crate]))
+    #expect(sim.bodies(at: 0.8)[1].isAtRest)
+    let x = sim.bodies(at: 2)[1].pose.position.x
+    #expect(abs(x - 0.01) < 1e-3, "crate at \(x) m")
+  }
+}
+
 @Suite struct Breaking {
   private func cup(at height: Double) -> ObjectSpec {
     var c = object("cup", .cup(radius: 0.04, height: 0.1, wall: 0.005), at: Vector3(0, height + 0.05, 0))
