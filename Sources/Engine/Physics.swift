@@ -313,14 +313,13 @@ public struct Simulation: Sendable {
       // An impact this step: converge it as flyWithImpacts does, for the same reason.
       solver.solveVelocities(iterations: 7 * settings.velocityIterations)
     }
+    // Warm-start the next step from the resting share of the impulses, not from the bounce.
+    impulses = Dictionary(minimumCapacity: solver.rows.count)
+    for row in solver.rows { impulses[row.key] = row.impulse }
     solver.applyRestitution(kineticEnergyBefore: energy)
     solver.solvePositions(iterations: settings.positionIterations)
     let pushed = solver.pushed()
 
-    impulses = Dictionary(minimumCapacity: solver.rows.count)
-    for row in solver.rows { impulses[row.key] = row.impulse }
-
-    let startVelocity = bodies.map(\.velocity)
     for (k, i) in solverIndex.enumerated() where i >= 0 && bodies[i].isActive {
       let s = solver.bodies[k]
       if pushed[k] {
@@ -331,8 +330,7 @@ public struct Simulation: Sendable {
         bodies[i].orientation = (Quaternion.spin(w, dt) * bodies[i].orientation).normalized
         bodies[i].wasPushed = true
       } else {
-        inSolver[i] = false
-        bodies[i].velocity = startVelocity[i]  // the solver added gravity; the flight adds it exactly
+        inSolver[i] = false  // nothing pushed it: it flies exactly (the solver's gravity is dropped)
       }
     }
     for i in bodies.indices where bodies[i].isActive && !inSolver[i] {
