@@ -3,9 +3,10 @@
 //
 // Contract (tests and analyzers rely on it):
 // - World in metres, right-handed, y up; the floor is the plane y = 0; gravity pulls along −y.
-// - A body's `position` is the centre of its bounding box in rest orientation (axis along +y)
-//   and the centre its rotation is about; a shard's position is its centroid. Mass is density
-//   × volume (a cup counts walls and base); the centre of mass is taken at the position.
+// - A body's `position` is the centre of its bounding box in rest orientation (axis along +y);
+//   a shard's position is its centroid. Mass is density × volume (a cup counts walls and
+//   base). Bodies turn about their centre of mass, which is the position except in a cup,
+//   whose base pulls it down; `velocity` is the centre of mass's.
 // - The simulation runs on a fixed grid of steps `timeStep` apart, independent of any frame
 //   rate. A state at any other time is the last grid state advanced by the remaining
 //   fraction, so frame k of a clip sees the world at exactly t = k / fps.
@@ -103,8 +104,10 @@ public struct RigidBody: Sendable {
   public let mass: Double
   let collision: CollisionGeometry
   let invMass: Double
-  /// Body frame.
+  /// Body frame, about the centre of mass.
   let invInertia: Mat3
+  /// The centre of mass in the body frame (relative to `position`).
+  let massCentre: V3
   var position: V3
   var velocity: V3
   var orientation: Quaternion
@@ -134,10 +137,16 @@ public struct RigidBody: Sendable {
     self.density = density
     self.breakable = breakable
     collision = CollisionGeometry(geometry)
-    let unit: Mat3
+    var unit: Mat3
     switch geometry {
-    case .shape(let shape): unit = unitInertia(of: shape)
-    case .convexPiece(let piece): unit = massProperties(of: piece).inertia
+    case .shape(let shape):
+      massCentre = centerOfMass(of: shape)
+      // From the box centre to the centre of mass by the parallel-axis rule.
+      let c = massCentre
+      unit = unitInertia(of: shape) - geometry.volume * (c.dot(c) * .identity - Mat3(outer: c, c))
+    case .convexPiece(let piece):
+      massCentre = .zero
+      unit = massProperties(of: piece).inertia
     }
     mass = density * geometry.volume
     let dynamic = motion == .dynamic && mass > 0
@@ -181,6 +190,21 @@ public struct RigidBody: Sendable {
 
   var placed: PlacedBody { PlacedBody(geometry: collision, position: position, rotation: orientation.mat3) }
 
+  /// The centre of mass in world coordinates.
+  var centre: V3 { massCentre == .zero ? position : position + orientation.mat3 * massCentre }
+
+  /// Moves the centre of mass by `d` and turns the body by `turn` about it.
+  mutating func move(by d: V3, turning turn: Quaternion?) {
+    if massCentre == .zero {
+      position += d
+      if let turn { orientation = (turn * orientation).normalized }
+      return
+    }
+    let c = centre + d
+    if let turn { orientation = (turn * orientation).normalized }
+    position = c - orientation.mat3 * massCentre
+  }
+
   /// World-frame inverse inertia.
   var worldInvInertia: Mat3 {
     let r = orientation.mat3
@@ -201,7 +225,7 @@ public struct RigidBody: Sendable {
     let r = orientation.mat3
     let inertia = r * invInertia.inverse * r.transposed
     let w = angularVelocity
-    return 0.5 * mass * velocity.dot(velocity) + 0.5 * w.dot(inertia * w) + mass * gravity * position.y
+    return 0.5 * mass * velocity.dot(velocity) + 0.5 * w.dot(inertia * w) + mass * gravity * centre.y
   }
 
   /// Where a keyframe path puts a body at time `t`: linear between keyframes, held outside.
@@ -270,8 +294,7 @@ public struct Simulation: Sendable {
         copy[i].position = V3(RigidBody.pathPosition(path, at: t))
       } else if copy[i].isActive {
         if copy[i].wasPushed {
-          copy[i].position += copy[i].velocity * rest
-          copy[i].orientation = (Quaternion.spin(copy[i].angularVelocity, rest) * copy[i].orientation).normalized
+          copy[i].move(by: copy[i].velocity * rest, turning: Quaternion.spin(copy[i].angularVelocity, rest))
         } else {
           fly(&copy[i], by: rest)
         }
@@ -325,9 +348,8 @@ public struct Simulation: Sendable {
       if pushed[k] {
         bodies[i].velocity = s.velocity
         bodies[i].angularVelocity = s.angularVelocity
-        bodies[i].position += (s.velocity + s.pseudoVelocity) * dt
         let w = s.angularVelocity + s.pseudoAngularVelocity
-        bodies[i].orientation = (Quaternion.spin(w, dt) * bodies[i].orientation).normalized
+        bodies[i].move(by: (s.velocity + s.pseudoVelocity) * dt, turning: Quaternion.spin(w, dt))
         bodies[i].wasPushed = true
       } else {
         inSolver[i] = false  // nothing pushed it: it flies exactly (the solver's gravity is dropped)
@@ -375,7 +397,7 @@ public struct Simulation: Sendable {
         list.append(
           SolverBody(
             velocity: active || b.isKinematic ? v : .zero, angularVelocity: active ? b.angularVelocity : .zero,
-            invMass: active ? b.invMass : 0, invInertia: active ? b.worldInvInertia : .zero, position: b.position))
+            invMass: active ? b.invMass : 0, invInertia: active ? b.worldInvInertia : .zero, position: b.centre))
         solverIndex.append(i)
         slot[i] = list.count - 1
       }
@@ -441,11 +463,8 @@ public struct Simulation: Sendable {
 
   private func fly(_ b: inout RigidBody, by h: Double) {
     let a = gravityVector
-    b.position += b.velocity * h + 0.5 * a * (h * h)
+    b.move(by: b.velocity * h + 0.5 * a * (h * h), turning: b.angularVelocity != .zero ? .spin(b.angularVelocity, h) : nil)
     b.velocity += a * h
-    if b.angularVelocity != .zero {
-      b.orientation = (Quaternion.spin(b.angularVelocity, h) * b.orientation).normalized
-    }
   }
 
   /// Exact flight of body `i` for `h` seconds, stopping at each first touch of the floor or an
@@ -574,7 +593,7 @@ public struct Simulation: Sendable {
     var broke = false
     guard bodies.indices.contains(where: { bodies[$0].breakable != nil && bodies[$0].isActive }) else { return false }
     func pointVelocity(_ i: Int, _ p: V3) -> V3 {
-      bodies[i].isSleeping ? .zero : bodies[i].velocity + bodies[i].angularVelocity.cross(p - bodies[i].position)
+      bodies[i].isSleeping ? .zero : bodies[i].velocity + bodies[i].angularVelocity.cross(p - bodies[i].centre)
     }
     for c in contacts {
       var partner: Int?
@@ -611,7 +630,8 @@ public struct Simulation: Sendable {
           geometry: .convexPiece(piece.shard), origin: parent.origin, motion: .dynamic,
           restitution: parent.restitution, friction: parent.friction, density: parent.density, breakable: nil,
           position: parent.position + offset,
-          velocity: parent.velocity + parent.angularVelocity.cross(offset) + outward * kick,
+          velocity: parent.velocity + parent.angularVelocity.cross(parent.position + offset - parent.centre)
+            + outward * kick,
           orientation: parent.orientation, angularVelocity: parent.angularVelocity))
     }
   }

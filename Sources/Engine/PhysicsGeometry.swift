@@ -95,9 +95,19 @@ func massProperties(of piece: ConvexPiece) -> PolyhedronMass {
   return PolyhedronMass(volume: volume, centroid: centroid, inertia: atCentroid.trace * .identity - atCentroid)
 }
 
-/// The body-frame inertia tensor per unit density of a scenario shape, about its position.
-/// A cup is the outer cylinder minus the cavity above its base (the cavity's offset enters by
-/// the parallel-axis rule); the centre of mass is still taken at the bounding-box centre.
+/// The centre of mass of a scenario shape in its body frame: the bounding-box centre, except
+/// for a cup, whose base pulls it below (by 6.7 mm for a 10 cm cup with 5 mm walls).
+func centerOfMass(of shape: Shape) -> V3 {
+  guard case .cup(let r, let h, let wall) = shape else { return .zero }
+  let ri = r - wall
+  let base = Double.pi * r * r * wall  // at y = −h/2 + wall/2
+  let side = Double.pi * (r * r - ri * ri) * (h - wall)  // at y = wall/2
+  return V3(0, (base * (wall - h) / 2 + side * wall / 2) / (base + side), 0)
+}
+
+/// The body-frame inertia tensor per unit density of a scenario shape, about its bounding-box
+/// centre. A cup is the outer cylinder minus the cavity above its base (the cavity's offset
+/// enters by the parallel-axis rule).
 func unitInertia(of shape: Shape) -> Mat3 {
   func cylinder(_ r: Double, _ h: Double) -> V3 {
     let v = Double.pi * r * r * h

@@ -134,6 +134,37 @@ private func distance(_ a: Vector3, _ b: Vector3) -> Double {
   }
 }
 
+extension Toppling {
+  /// A cup's base puts its centre of mass 6.66 mm below its middle, 43.3 mm above its base,
+  /// so it tips at atan(40 / 43.3) = 42.7°, not the 38.7° of a uniform cylinder. Set on its
+  /// rim at 40.5° it rights itself (up axis within 0.5° of vertical after 3 s); at 45° it
+  /// falls onto its side (up axis within 5° of horizontal).
+  @Test(arguments: [(40.5, false), (45.0, true)])
+  func cupTipsAtItsOwnAngle(degrees: Double, falls: Bool) {
+    let a = degrees * Double.pi / 180
+    let cup = object(
+      "cup", .cup(radius: 0.04, height: 0.1, wall: 0.005), at: Vector3(0, 0.05 * cos(a) + 0.04 * sin(a), 0),
+      rotation: Vector3(0, 0, degrees))
+    var sim = Simulation(world: scene([cup]))
+    let up = upAxis(sim.bodies(at: 3)[0])
+    if falls {
+      #expect(abs(up.y) < sin(5 * Double.pi / 180), "up axis \(up)")
+    } else {
+      #expect(up.y > cos(0.5 * Double.pi / 180), "up axis \(up)")
+    }
+  }
+
+  /// The centre of mass used for a cup is where its shards' volumes balance.
+  @Test func cupCentreOfMassIsWhereItsShardsBalance() {
+    let cup = Shape.cup(radius: 0.04, height: 0.1, wall: 0.005)
+    let pieces = Shatter.pieces(of: cup, count: 8)
+    let total = pieces.map(\.shard.volume).reduce(0, +)
+    let balance = pieces.map { $0.centroid * $0.shard.volume }.reduce(V3.zero, +) / total
+    #expect(abs(balance.y - centerOfMass(of: cup).y) < 1e-12)
+    #expect(abs(centerOfMass(of: cup).y + 0.00666) < 1e-5)
+  }
+}
+
 @Suite struct BodyContacts {
   /// A ball rolling at 3 m/s into a static wall (a 10 cm thick box) never has its centre
   /// closer to the wall's face than its radius minus 1 mm (measured: 0.5 mm farther than the
