@@ -16,7 +16,8 @@ import Testing
     let indices: [UInt32] = [0, 1, 2]
     var camera = pk_raster_camera(fx: 1, fy: 1, cx: 0, cy: 0, near: 1e-3)
     var material = pk_raster_material(
-      albedo: (1, 1, 1), ambient: 1, diffuse: 0, light: (0, 1, 0), id: 7, cull_back: 0)
+      albedo: (1, 1, 1), ambient: 1, diffuse: 0, light: (0, 1, 0), id: 7, cull_back: 0, texture: 0,
+      texture_size: 1, other: (0, 0, 0), shadow: nil)
     color.withUnsafeMutableBufferPointer { c in
       depth.withUnsafeMutableBufferPointer { d in
         ids.withUnsafeMutableBufferPointer { i in
@@ -25,7 +26,7 @@ import Testing
             width: Int32(width), height: Int32(width),
             color: (base, base + width * width, base + 2 * width * width), color_stride: width,
             inv_depth: d.baseAddress, depth_stride: width, ids: i.baseAddress, id_stride: width)
-          pk_raster_triangles(&target, &camera, positions, normals, indices, 1, &material)
+          pk_raster_triangles(&target, &camera, positions, normals, nil, indices, 1, &material)
         }
       }
     }
