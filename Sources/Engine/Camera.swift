@@ -55,6 +55,21 @@ public struct PinholeCamera: Sendable, Hashable {
     translation = (-(rotation * eye)).vector3
   }
 
+  /// A camera from its intrinsics and extrinsics, as ground truth stores it.
+  public init(
+    width: Int, height: Int, fx: Double, fy: Double, cx: Double, cy: Double, rotation: Matrix3,
+    translation: Vector3
+  ) {
+    self.width = width
+    self.height = height
+    self.fx = fx
+    self.fy = fy
+    self.cx = cx
+    self.cy = cy
+    self.rotation = rotation
+    self.translation = translation
+  }
+
   /// K = [[fx, 0, cx], [0, fy, cy], [0, 0, 1]].
   public var intrinsics: Matrix3 {
     Matrix3(rows: Vector3(fx, 0, cx), Vector3(0, fy, cy), Vector3(0, 0, 1))

@@ -76,8 +76,8 @@ extension Texture {
 /// not. A mesh is drawn only into the strips its bounding sphere can reach.
 ///
 /// Shadows come from a shadow map of the directional light, redrawn every frame: an
-/// orthographic depth image fitted to the bounding spheres of the shadow casters, so its
-/// texels are as fine as the objects allow (about 2 mm for a 1 m scene at 512 texels).
+/// orthographic depth image fitted to the bounding spheres of the shadow casters, with texels
+/// of half a pixel at the nearest caster, or coarser when 512 texels a side cannot cover them.
 /// One per rendering thread; reused across frames, so drawing allocates nothing.
 final class FrameRenderer {
   let width: Int
@@ -173,10 +173,15 @@ final class FrameRenderer {
       lo = (min(lo.s, s - r), min(lo.t, t - r))
       hi = (max(hi.s, s + r), max(hi.t, t + r))
     }
+    // Texels no finer than half a pixel at the nearest caster: finer ones cost time and show
+    // nothing. Two texels of margin, so the filter never reads past a caster's edge.
+    let nearest = casters.map { (camera.rotation * $0.translation + Vec3(camera.translation)).z - $0.radius }.min()!
+    let pixel = max(nearest, 0.05) / camera.fy
     let n = Self.shadowMapSize
-    // Two texels of margin, so the filter never reads past a caster's edge.
-    let texel = max(hi.s - lo.s, hi.t - lo.t) / Double(n - 4)
+    let texel = max(max(hi.s - lo.s, hi.t - lo.t) / Double(n - 4), 0.5 * pixel)
     let (s0, t0) = (lo.s - 2 * texel, lo.t - 2 * texel)
+    let mapWidth = min(n, Int(((hi.s - lo.s) / texel).rounded(.up)) + 4)
+    let mapHeight = min(n, Int(((hi.t - lo.t) / texel).rounded(.up)) + 4)
     // World → map: (P·lx − s0)/texel, (P·ly − t0)/texel, P·lz.
     let mapRows = [lx / texel, ly / texel, lz]
     let mapOffset = [-s0 / texel, -t0 / texel, 0]
@@ -188,7 +193,8 @@ final class FrameRenderer {
       }
     }
     var map = pk_shadow_map(
-      width: Int32(n), height: Int32(n), depth: nil, from_camera: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), texel: texel)
+      width: Int32(mapWidth), height: Int32(mapHeight), depth: nil, from_camera: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+      texel: texel)
     // Camera → world: X_w = Rᵀ·X_c − Rᵀ·t.
     let toWorld = camera.rotation.transposed
     let fromCamera = affine(toWorld, -(toWorld * Vec3(camera.translation)))

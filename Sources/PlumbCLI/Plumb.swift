@@ -12,7 +12,7 @@ public struct Plumb: AsyncParsableCommand {
       in physical units, and writes HTML reports.
       """,
     version: Plumbline.version,
-    subcommands: [RunCommand.self, ScenariosCommand.self])
+    subcommands: [RunCommand.self, ScenariosCommand.self, RenderCommand.self])
 
   public init() {}
 }
