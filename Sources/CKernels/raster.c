@@ -608,12 +608,27 @@ void pk_srgb_encode_table(uint8_t *table) {
 static inline void filter_columns(uint32_t acc[3][512], int32_t cw, int32_t f, uint64_t reciprocal,
                                   const uint8_t *table, uint8_t *restrict out) {
   const uint32_t half = (uint32_t)(f * f) / 2;
-  for (int32_t x = 0; x < cw; x++) {
-    for (int p = 0; p < 3; p++) {
-      uint32_t sum = half;
-      for (int32_t sx = 0; sx < f; sx++) sum += acc[p][x * f + sx];
-      out[3 * x + p] = table[(sum * reciprocal) >> 40];
+  uint16_t mean[3][64];
+  for (int p = 0; p < 3; p++) {
+    if (f == 3) {
+      /* For 3×3 samples the sums stay below 2^20, where multiplying by ceil(2^32/9) and
+       * shifting by 32 divides exactly; a 32×32→64-bit multiply vectorizes on plain SSE2. */
+      for (int32_t x = 0; x < cw; x++) {
+        const uint32_t sum = half + acc[p][3 * x] + acc[p][3 * x + 1] + acc[p][3 * x + 2];
+        mean[p][x] = (uint16_t)(((uint64_t)sum * 477218589u) >> 32);
+      }
+    } else {
+      for (int32_t x = 0; x < cw; x++) {
+        uint32_t sum = half;
+        for (int32_t sx = 0; sx < f; sx++) sum += acc[p][x * f + sx];
+        mean[p][x] = (uint16_t)((sum * reciprocal) >> 40);
+      }
     }
+  }
+  for (int32_t x = 0; x < cw; x++) {
+    out[3 * x] = table[mean[0][x]];
+    out[3 * x + 1] = table[mean[1][x]];
+    out[3 * x + 2] = table[mean[2][x]];
   }
 }
 
@@ -649,10 +664,7 @@ void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t back
           }
         }
       }
-      if (f == 3) /* the default; a constant f lets the compiler unroll the sums */
-        filter_columns(acc, cw, 3, reciprocal, table, out + 3 * x0);
-      else
-        filter_columns(acc, cw, f, reciprocal, table, out + 3 * x0);
+      filter_columns(acc, cw, f, reciprocal, table, out + 3 * x0);
     }
     const int32_t sy = y * f + mid;
     const float *d = t->inv_depth + sy * t->depth_stride;
