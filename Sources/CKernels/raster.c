@@ -10,10 +10,15 @@
 
 #include <math.h>
 
-void pk_raster_clear(const pk_raster_target *t) {
+void pk_raster_clear(const pk_raster_target *t, const uint16_t background[3]) {
   for (int32_t y = 0; y < t->height; y++) {
     float *restrict d = t->inv_depth + y * t->depth_stride;
     for (int32_t x = 0; x < t->width; x++) d[x] = 0.0f;
+    for (int p = 0; p < 3; p++) {
+      uint16_t *restrict c = t->color[p] + y * t->color_stride;
+      const uint16_t bg = background[p];
+      for (int32_t x = 0; x < t->width; x++) c[x] = bg;
+    }
   }
 }
 
@@ -310,7 +315,7 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
   const pk_raster_target *t = sh->t;
   const pk_raster_material *m = sh->m;
   float *restrict depth = t->inv_depth + y * t->depth_stride;
-  uint16_t *restrict ids = t->ids + y * t->id_stride;
+  uint16_t *restrict ids = t->ids ? t->ids + y * t->id_stride : NULL;
   uint16_t *restrict red = t->color[0] + y * t->color_stride;
   uint16_t *restrict green = t->color[1] + y * t->color_stride;
   uint16_t *restrict blue = t->color[2] + y * t->color_stride;
@@ -321,7 +326,7 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
     const float iz = (float)izd;
     if (!(iz > depth[x])) continue;
     depth[x] = iz;
-    ids[x] = m->id;
+    if (ids) ids[x] = m->id;
     float n[3];
     for (int k = 0; k < 3; k++)
       /* n·(1/Z) interpolates linearly; the renormalization removes the common factor. */
@@ -351,18 +356,24 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
 static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double iz_row,
                       int32_t xa, int32_t xb, uint16_t id, const uint16_t color[3]) {
   float *restrict depth = t->inv_depth + y * t->depth_stride;
-  uint16_t *restrict ids = t->ids + y * t->id_stride;
   uint16_t *restrict red = t->color[0] + y * t->color_stride;
   uint16_t *restrict green = t->color[1] + y * t->color_stride;
   uint16_t *restrict blue = t->color[2] + y * t->color_stride;
   const uint16_t r = color[0], g = color[1], b = color[2];
+  if (t->ids) {
+    uint16_t *restrict ids = t->ids + y * t->id_stride;
+    for (int32_t x = xa; x <= xb; x++) {
+      const float iz = (float)(iz_dx * (x + 0.5) + iz_row);
+      const int nearer = iz > depth[x];
+      ids[x] = nearer ? id : ids[x];
+    }
+  }
   for (int32_t x = xa; x <= xb; x++) {
     const float iz = (float)(iz_dx * (x + 0.5) + iz_row);
     const float old_iz = depth[x];
-    const uint16_t old_id = ids[x], old_r = red[x], old_g = green[x], old_b = blue[x];
+    const uint16_t old_r = red[x], old_g = green[x], old_b = blue[x];
     const int nearer = iz > old_iz;
     depth[x] = nearer ? iz : old_iz;
-    ids[x] = nearer ? id : old_id;
     red[x] = nearer ? r : old_r;
     green[x] = nearer ? g : old_g;
     blue[x] = nearer ? b : old_b;
@@ -632,8 +643,7 @@ static inline void filter_columns(uint32_t acc[3][512], int32_t cw, int32_t f, u
   }
 }
 
-void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t background[3],
-                       const uint8_t *table, uint8_t *restrict rgb, ptrdiff_t rgb_stride,
+void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint8_t *table, uint8_t *restrict rgb, ptrdiff_t rgb_stride,
                        uint16_t *restrict ids, ptrdiff_t id_stride, float *restrict depth,
                        ptrdiff_t depth_stride) {
   const int32_t w = t->width / f, h = t->height / f;
@@ -653,15 +663,10 @@ void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t back
         for (int32_t k = 0; k < samples; k++) acc[p][k] = 0;
       for (int32_t sy = 0; sy < f; sy++) {
         const ptrdiff_t row = (ptrdiff_t)(y * f + sy);
-        const float *restrict d = t->inv_depth + row * t->depth_stride + x0 * f;
         for (int p = 0; p < 3; p++) {
           const uint16_t *restrict c = t->color[p] + row * t->color_stride + x0 * f;
-          const uint16_t bg = background[p];
           uint32_t *restrict a = acc[p];
-          for (int32_t k = 0; k < samples; k++) {
-            const uint16_t drawn = c[k]; /* loaded unconditionally, so the loop vectorizes */
-            a[k] += d[k] > 0 ? drawn : bg;
-          }
+          for (int32_t k = 0; k < samples; k++) a[k] += c[k];
         }
       }
       filter_columns(acc, cw, f, reciprocal, table, out + 3 * x0);
