@@ -50,12 +50,13 @@ public struct UnknownGeneratorError: Error, CustomStringConvertible {
 
 /// Builds a generator from its command-line name.
 public enum GeneratorRegistry {
-  public static let known = ["reference"]
+  /// The built-in names as an error lists them: the reference engine, and the pattern of
+  /// its controlled defects (`ReferenceGenerator.defectNames` lists each).
+  public static let known = ["reference", "reference:<defect>[=strength]"]
 
+  /// `reference`, or `reference:<defect>[=strength]` such as `reference:gravity=0.5`.
   public static func make(_ name: String) throws -> any Generator {
-    switch name {
-    case "reference": return ReferenceGenerator()
-    default: throw UnknownGeneratorError(name: name, known: known)
-    }
+    if let reference = try ReferenceGenerator.parse(name) { return reference }
+    throw UnknownGeneratorError(name: name, known: known)
   }
 }

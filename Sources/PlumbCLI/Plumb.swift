@@ -13,8 +13,8 @@ public struct Plumb: AsyncParsableCommand {
       """,
     version: Plumbline.version,
     subcommands: [
-      RunCommand.self, AnalyzeCommand.self, ScenariosCommand.self, RunsCommand.self,
-      CompareCommand.self, ReportCommand.self, GeneratorsCommand.self,
+      RunCommand.self, AnalyzeCommand.self, RenderCommand.self, ScenariosCommand.self,
+      RunsCommand.self, CompareCommand.self, ReportCommand.self, GeneratorsCommand.self,
     ])
 
   public init() {}

@@ -80,10 +80,13 @@ import Testing
       _ = try GeneratorRegistry.make("theirs", file: file)
     } catch {
       #expect(
-        "\(error)" == "unknown generator 'theirs' in g.yaml or built in (known: reference, mine)")
+        "\(error)"
+          == "unknown generator 'theirs' in g.yaml or built in (known: reference, reference:<defect>[=strength], mine)"
+      )
     }
     #expect(try GeneratorRegistry.make("mine", file: file) is FolderGenerator)
     #expect(try GeneratorRegistry.make("reference", file: file) is ReferenceGenerator)
+    #expect(try GeneratorRegistry.make("reference:gravity=0.7", file: file).name == "reference:gravity=0.7")
   }
 
   @Test func sha256MatchesTheStandardVectors() {
