@@ -268,7 +268,7 @@ extension Kinematic {
   /// areas exactly, so only rounding remains); they carry the cup's index and come to rest.
   @Test func cupDroppedFromTableHeightShatters() {
     var sim = Simulation(world: scene([cup(at: 1.2)]))
-    let bodies = sim.bodies(at: 3)
+    let bodies = sim.bodies(at: 2)
     #expect(bodies[0].isBroken)
     let shards = bodies.dropFirst()
     #expect(shards.count == 8)
@@ -311,10 +311,10 @@ extension Kinematic {
 }
 
 @Suite struct Determinism {
-  /// Two boxes, a ball and a breaking cup, simulated twice: every pose at every frame is
-  /// bit-identical.
+  /// Two boxes, a ball and a cup that breaks on one of them (hitting at 2.6 m/s), simulated
+  /// twice for 0.6 s: every pose at every frame is bit-identical.
   @Test func sameSceneGivesBitIdenticalPoses() {
-    var c = object("cup", .cup(radius: 0.04, height: 0.1, wall: 0.005), at: Vector3(0.02, 1.0, 0))
+    var c = object("cup", .cup(radius: 0.04, height: 0.1, wall: 0.005), at: Vector3(0.02, 0.5, 0))
     c.breakable = Breakable(threshold: 2, pieces: 6)
     let world = scene([
       object("a", .box(width: 0.2, height: 0.1, depth: 0.2), at: Vector3(0, 0.05, 0)),
@@ -323,7 +323,7 @@ extension Kinematic {
     ])
     func run() -> [[BodyPose]] {
       var sim = Simulation(world: world)
-      return (0..<24).map { k in sim.bodies(at: Double(k) / 30).map(\.pose) }
+      return (0..<18).map { k in sim.bodies(at: Double(k) / 30).map(\.pose) }
     }
     let first = run()
     #expect(first.last!.count > 4, "the cup should have broken")
