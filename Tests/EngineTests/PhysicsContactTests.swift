@@ -280,6 +280,21 @@ extension Kinematic {
     #expect(shards.allSatisfy { $0.isAtRest })
   }
 
+  /// Shards carry the cup's motion: thrown at 2 m/s onto a frictionless floor, the shards'
+  /// mass-weighted mean x velocity stays 2 m/s (nothing horizontal acts on them but each
+  /// other), up to the outward kicks, which vary ±25% around 0.3 m/s and so cannot shift the
+  /// mean by more than 0.075 m/s.
+  @Test func shardsInheritTheCupsVelocity() {
+    var c = cup(at: 1.2)
+    c.velocity = Vector3(2, 0, 0)
+    var sim = Simulation(world: scene([c], friction: 0))
+    let shards = sim.bodies(at: 0.8).dropFirst()
+    #expect(shards.count == 8)
+    let mass = shards.map(\.mass).reduce(0, +)
+    let mean = shards.map { $0.mass * $0.pose.velocity.x }.reduce(0, +) / mass
+    #expect(abs(mean - 2) < 0.075, "mean x velocity \(mean) m/s")
+  }
+
   /// From 5 cm it hits at 0.99 m/s, under the threshold: it stays whole.
   @Test func cupDroppedFromFiveCentimetresStaysWhole() {
     var sim = Simulation(world: scene([cup(at: 0.05)]))
