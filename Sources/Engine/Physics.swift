@@ -11,13 +11,17 @@
 //   rate. A state at any other time is the last grid state advanced by the remaining
 //   fraction, so frame k of a clip sees the world at exactly t = k / fps.
 // - A body nothing pushes flies exactly: x += v·dt + ½·a·dt², v += a·dt, and spins at
-//   constant angular velocity. Its first touch of the floor, a static or a kinematic body is
+//   constant angular velocity (no torque-free precession). Its first touch of the floor, a static or a kinematic body is
 //   found inside the step by bisection on that exact flight (time of impact, to 1e-15 s), and
 //   the impact is resolved there, so bounce heights do not depend on the step.
+// - Contacts come from surface sample points tested against signed distances
+//   (Collision.swift); a cup collides as the closed cylinder around it.
 // - Bodies in contact go through a sequential-impulse solver (PhysicsSolver.swift): Coulomb
 //   friction, restitution when the approach is faster than `restSpeed` (slower impacts end in
 //   rest, not micro-bounces), restitution and friction of the two sides multiplied (as Bullet
-//   does) and restitution clamped to 0...1 so no bounce gains energy.
+//   does), restitution clamped to 0...1 and applied by Poisson's rule, scaled back if a bounce
+//   would leave with more kinetic energy than it came with. No rolling resistance: a ball or a
+//   cup on its side rolls on until something stops it.
 // - Bodies that stay slower than `sleepSpeed` for `sleepDelay` seconds, together with all
 //   the moving bodies they touch, sleep: they are not integrated at all, so they stay
 //   bit-for-bit still until something faster touches them.
