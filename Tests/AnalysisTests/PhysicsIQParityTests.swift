@@ -1,5 +1,10 @@
 import Analysis
+import Media
 import Testing
+
+/// The fixtures' clips, drawn once for all tests (drawing is the slow part in debug builds).
+private let parityClips: [String: (reference: Clip, candidate: Clip)] = Dictionary(
+  uniqueKeysWithValues: physicsIQParityCases.map { ($0.name, ($0.reference.clip(), $0.candidate.clip())) })
 
 /// Parity with the official Physics-IQ code on the fixtures of PhysicsIQFixtures.swift.
 @Suite struct PhysicsIQParity {
@@ -9,10 +14,10 @@ import Testing
   func motionMasksMatchTheReferenceCodePixelForPixel(name: String) throws {
     let fixture = try #require(physicsIQParityCases.first { $0.name == name })
     for (label, spec, expected) in [
-      ("reference", fixture.reference, fixture.referenceMasks),
-      ("candidate", fixture.candidate, fixture.candidateMasks),
+      ("reference", parityClips[name]!.reference, fixture.referenceMasks),
+      ("candidate", parityClips[name]!.candidate, fixture.candidateMasks),
     ] {
-      let masks = PhysicsIQ.motionMasks(spec.clip().frames)
+      let masks = PhysicsIQ.motionMasks(spec.frames)
       #expect(masks.count == expected.count, "\(label): \(masks.count) masks")
       for (k, (mask, want)) in zip(masks, expected).enumerated() {
         #expect(mask.movingCount == want.count, "\(label) frame \(k): \(mask.movingCount) moving pixels, want \(want.count)")
@@ -27,7 +32,7 @@ import Testing
   @Test(arguments: physicsIQParityCases.map(\.name))
   func metricsMatchTheReferenceCodeToOneInAMillion(name: String) throws {
     let fixture = try #require(physicsIQParityCases.first { $0.name == name })
-    let candidate = fixture.candidate.clip(), reference = fixture.reference.clip()
+    let (reference, candidate) = try #require(parityClips[name])
     let metrics = try PhysicsIQ.compare(candidate: candidate.frames, reference: reference.frames, fps: reference.fps)
     #expect(metrics.referenceMoving == fixture.referenceQuarterCounts)
     #expect(metrics.candidateMoving == fixture.candidateQuarterCounts)
@@ -51,7 +56,7 @@ import Testing
   @Test(arguments: physicsIQParityCases.map(\.name))
   func physicsIQScoreMatchesTheOfficialScript(name: String) throws {
     let fixture = try #require(physicsIQParityCases.first { $0.name == name })
-    let candidate = fixture.candidate.clip(), reference = fixture.reference.clip()
+    let (reference, candidate) = try #require(parityClips[name])
     let metrics = try PhysicsIQ.compare(candidate: candidate.frames, reference: reference.frames, fps: reference.fps)
     #expect(abs(metrics.physicsIQScore - fixture.physicsIQScore) < 0.011, "\(metrics.physicsIQScore) vs \(fixture.physicsIQScore)")
   }
