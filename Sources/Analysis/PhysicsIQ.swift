@@ -31,31 +31,8 @@ public enum PhysicsIQ {
 
   /// Motion masks of `frames`, one per frame, as `generate_mask` makes them.
   public static func motionMasks(_ frames: [RGBImage], threshold: Int = threshold) -> [PhysicsIQMask] {
-    guard let first = frames.first else { return [] }
-    let width = first.width, height = first.height, count = width * height
-    var gray = [UInt8](repeating: 0, count: count)
-    var rowPass = [UInt16](repeating: 0, count: count)
-    var scratch = [UInt8](repeating: 0, count: count)
-    var temp = [UInt8](repeating: 0, count: count)
-    var average = [Double](repeating: 0, count: count)
-    var masks: [PhysicsIQMask] = []
-    masks.reserveCapacity(frames.count)
-    for (index, frame) in frames.enumerated() {
-      precondition(frame.width == width && frame.height == height, "frames of one clip differ in size")
-      frame.pixels.withUnsafeBufferPointer { rgb in
-        pk_physiq_gray_blur(rgb.baseAddress, width * 3, Int32(width), Int32(height), &rowPass, &gray)
-      }
-      var mask = [UInt8](repeating: 0, count: count)
-      if index == 0 {
-        // The first frame starts the background and has an empty mask.
-        for i in 0..<count { average[i] = Double(gray[i]) }
-      } else {
-        pk_physiq_motion_step(gray, &average, count, backgroundWeight, Int32(threshold), &mask)
-        pk_physiq_open_close(&mask, Int32(width), Int32(height), &scratch, &temp)
-      }
-      masks.append(PhysicsIQMask(width: width, height: height, pixels: mask))
-    }
-    return masks
+    var generator = PhysicsIQMaskGenerator(threshold: threshold)
+    return frames.map { generator.next($0) }
   }
 
   /// The four metrics between a generated continuation and the reference continuation: both
@@ -75,13 +52,52 @@ public enum PhysicsIQ {
       throw PhysicsIQError.tooSmall(width: first.width, height: first.height)
     }
     let resizer = QuarterResizer(width: size.width, height: size.height)
-    let candidateMasks = motionMasks(candidate).map { resizer.binarized($0) }
-    let referenceMasks = motionMasks(reference).map { resizer.binarized($0) }
+    // Frame by frame, so that only the quarter-size masks are kept.
+    var candidateGenerator = PhysicsIQMaskGenerator(), referenceGenerator = PhysicsIQMaskGenerator()
+    let candidateMasks = candidate.map { resizer.binarized(candidateGenerator.next($0)) }
+    let referenceMasks = reference.map { resizer.binarized(referenceGenerator.next($0)) }
     let msePerFrame = zip(candidate, reference).map { c, r in
       let a = resizer.resized(c), b = resizer.resized(r)
       return pk_physiq_frame_mse(a, b, a.count)
     }
     return PhysicsIQMetrics(candidate: candidateMasks, reference: referenceMasks, msePerFrame: msePerFrame)
+  }
+}
+
+/// Makes the motion masks of one clip frame by frame: the background is the state.
+public struct PhysicsIQMaskGenerator: Sendable {
+  public let threshold: Int
+  private var width = 0, height = 0
+  private var average: [Double] = []
+  private var gray: [UInt8] = [], rowPass: [UInt16] = [], scratch: [UInt8] = [], temp: [UInt8] = []
+
+  public init(threshold: Int = PhysicsIQ.threshold) {
+    self.threshold = threshold
+  }
+
+  /// The mask of the next frame; the first frame starts the background and gets an empty mask.
+  public mutating func next(_ frame: RGBImage) -> PhysicsIQMask {
+    let count = frame.width * frame.height
+    let first = average.isEmpty
+    if first {
+      (width, height) = (frame.width, frame.height)
+      gray = [UInt8](repeating: 0, count: count)
+      rowPass = [UInt16](repeating: 0, count: count)
+      scratch = gray
+      temp = gray
+    }
+    precondition(frame.width == width && frame.height == height, "frames of one clip differ in size")
+    frame.pixels.withUnsafeBufferPointer { rgb in
+      pk_physiq_gray_blur(rgb.baseAddress, width * 3, Int32(width), Int32(height), &rowPass, &gray)
+    }
+    var mask = [UInt8](repeating: 0, count: count)
+    if first {
+      average = gray.map(Double.init)
+    } else {
+      pk_physiq_motion_step(gray, &average, count, PhysicsIQ.backgroundWeight, Int32(threshold), &mask)
+      pk_physiq_open_close(&mask, Int32(width), Int32(height), &scratch, &temp)
+    }
+    return PhysicsIQMask(width: width, height: height, pixels: mask)
   }
 }
 

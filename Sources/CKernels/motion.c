@@ -82,40 +82,47 @@ void pk_physiq_motion_step(const uint8_t *restrict gray, double *restrict averag
 }
 
 /* One pass of a 5×5 minimum (erode) or maximum (dilate) with the window cut at the image's
- * edges, which is what OpenCV's default morphology border (the neutral value) amounts to. */
-static void pk_morph5(const uint8_t *restrict src, int width, int height, int dilate,
-                      uint8_t *restrict scratch, uint8_t *restrict dst) {
-  for (int y = 0; y < height; y++) {
-    const uint8_t *s = src + (ptrdiff_t)y * width;
-    uint8_t *t = scratch + (ptrdiff_t)y * width;
-    for (int x = 0; x < width; x++) {
-      const int lo = x >= 2 ? x - 2 : 0, hi = x + 2 < width ? x + 2 : width - 1;
-      uint8_t v = s[lo];
-      for (int i = lo + 1; i <= hi; i++) v = dilate ? (s[i] > v ? s[i] : v) : (s[i] < v ? s[i] : v);
-      t[x] = v;
-    }
+ * edges, which is what OpenCV's default morphology border (the neutral value) amounts to.
+ * Written once per operation so that the inner loops have no branch and vectorize. */
+#define PK_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define PK_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define PK_MORPH5(NAME, OP)                                                                      \
+  static void NAME(const uint8_t *restrict src, int width, int height, uint8_t *restrict rows,   \
+                   uint8_t *restrict dst) {                                                      \
+    for (int y = 0; y < height; y++) {                                                           \
+      const uint8_t *s = src + (ptrdiff_t)y * width;                                             \
+      uint8_t *t = rows + (ptrdiff_t)y * width;                                                  \
+      for (int x = 0; x < width; x++) {                                                          \
+        if (x == 2 && width > 4) {                                                               \
+          for (; x < width - 2; x++)                                                             \
+            t[x] = OP(OP(OP(s[x - 2], s[x - 1]), OP(s[x], s[x + 1])), s[x + 2]);                 \
+          if (x >= width) break;                                                                 \
+        }                                                                                        \
+        const int lo = x >= 2 ? x - 2 : 0, hi = x + 2 < width ? x + 2 : width - 1;               \
+        uint8_t v = s[lo];                                                                       \
+        for (int i = lo + 1; i <= hi; i++) v = OP(v, s[i]);                                      \
+        t[x] = v;                                                                                \
+      }                                                                                          \
+    }                                                                                            \
+    for (int y = 0; y < height; y++) {                                                           \
+      const int lo = y >= 2 ? y - 2 : 0, hi = y + 2 < height ? y + 2 : height - 1;               \
+      uint8_t *d = dst + (ptrdiff_t)y * width;                                                   \
+      for (int x = 0; x < width; x++) d[x] = rows[(ptrdiff_t)lo * width + x];                    \
+      for (int j = lo + 1; j <= hi; j++) {                                                       \
+        const uint8_t *r = rows + (ptrdiff_t)j * width;                                          \
+        for (int x = 0; x < width; x++) d[x] = OP(d[x], r[x]);                                   \
+      }                                                                                          \
+    }                                                                                            \
   }
-  for (int y = 0; y < height; y++) {
-    const int lo = y >= 2 ? y - 2 : 0, hi = y + 2 < height ? y + 2 : height - 1;
-    uint8_t *d = dst + (ptrdiff_t)y * width;
-    for (int x = 0; x < width; x++) {
-      uint8_t v = scratch[(ptrdiff_t)lo * width + x];
-      for (int j = lo + 1; j <= hi; j++) {
-        const uint8_t u = scratch[(ptrdiff_t)j * width + x];
-        v = dilate ? (u > v ? u : v) : (u < v ? u : v);
-      }
-      d[x] = v;
-    }
-  }
-}
+PK_MORPH5(pk_erode5, PK_MIN)
+PK_MORPH5(pk_dilate5, PK_MAX)
 
 void pk_physiq_open_close(uint8_t *restrict mask, int width, int height,
                           uint8_t *restrict scratch, uint8_t *restrict temp) {
-  uint8_t *row_pass = scratch;
-  pk_morph5(mask, width, height, 0, row_pass, temp); /* open: erode… */
-  pk_morph5(temp, width, height, 1, row_pass, mask); /* …then dilate */
-  pk_morph5(mask, width, height, 1, row_pass, temp); /* close: dilate… */
-  pk_morph5(temp, width, height, 0, row_pass, mask); /* …then erode */
+  pk_erode5(mask, width, height, scratch, temp);  /* open: erode… */
+  pk_dilate5(temp, width, height, scratch, mask); /* …then dilate */
+  pk_dilate5(mask, width, height, scratch, temp); /* close: dilate… */
+  pk_erode5(temp, width, height, scratch, mask);  /* …then erode */
 }
 
 /* Source index and 11-bit weights of one output column or row, as cv::resize INTER_LINEAR
