@@ -10,7 +10,7 @@ import Media
 ///   pixels differing from the rounded background by more than 10 grey levels move; the mask is
 ///   opened then closed with a 5×5 square. The first frame's mask is empty.
 /// - Metrics (`calculate_and_write_metrics_to_csv.process_videos`): on the first 5 seconds
-///   (fps·5 frames, fps rounded), with frames and masks resized to a quarter of the
+///   (the frames numbered below fps·5), with frames and masks resized to a quarter of the
 ///   reference's size (OpenCV linear resize; masks kept where > 127 after it):
 ///   spatial IoU of the masks collapsed over time (a pixel counts if it ever moved),
 ///   spatiotemporal IoU frame by frame (averaged; a frame where neither moves counts 1),
@@ -26,6 +26,12 @@ public enum PhysicsIQ {
   public static let backgroundWeight = 0.3
   /// Seconds judged from the start of the continuation.
   public static let judgedSeconds = 5
+
+  /// Frames judged at `fps`: those whose index is below fps·5, as the reference selects them
+  /// (`start_frame <= frame_idx < end_frame` with the container's fractional rate).
+  public static func judgedFrames(fps: Double) -> Int {
+    Int((fps * Double(judgedSeconds)).rounded(.up))
+  }
   /// Frames and masks are compared at 1/`downscale` of the reference's width and height.
   public static let downscale = 4
 
@@ -41,7 +47,7 @@ public enum PhysicsIQ {
   public static func compare(
     candidate: [RGBImage], reference: [RGBImage], fps: Double
   ) throws -> PhysicsIQMetrics {
-    let window = Int(fps.rounded()) * judgedSeconds
+    let window = judgedFrames(fps: fps)
     let candidate = Array(candidate.prefix(window)), reference = Array(reference.prefix(window))
     guard let first = reference.first, !candidate.isEmpty else { throw PhysicsIQError.noFrames }
     guard candidate.count == reference.count else {

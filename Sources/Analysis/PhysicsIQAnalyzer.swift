@@ -46,7 +46,7 @@ public struct PhysicsIQAnalyzer: Analyzer {
       return unmeasured(
         "the clip runs at \(format(clip.fps)) fps and the reference at \(format(truth.fps)) fps; Physics-IQ compares frame by frame, so nothing was measured")
     }
-    let window = Int(clip.fps.rounded()) * PhysicsIQ.judgedSeconds
+    let window = PhysicsIQ.judgedFrames(fps: clip.fps)
     let generated = clip.frames.dropFirst(conditioning).prefix(window)
     let expected = truth.frames.dropFirst(conditioning).prefix(window)
     let judged = min(generated.count, expected.count)

@@ -89,6 +89,15 @@ import Testing
     #expect(spatial > 0.05 && spatial < 0.5, "spatial IoU \(spatial)")
   }
 
+  /// The reference keeps the frames numbered below fps·5, its rate being the container's
+  /// (fractional) one: 29.97 fps keeps 0…149 (149.85), 24.4 fps keeps 0…121.
+  @Test func judgesTheFramesNumberedBelowFiveTimesTheRate() {
+    #expect(PhysicsIQ.judgedFrames(fps: 30) == 150)
+    #expect(PhysicsIQ.judgedFrames(fps: 29.97) == 150)
+    #expect(PhysicsIQ.judgedFrames(fps: 24.4) == 122)
+    #expect(PhysicsIQ.judgedFrames(fps: 8) == 40)
+  }
+
   /// Frame-by-frame comparison needs one frame rate: a clip at another rate is not measured.
   @Test func differentFrameRateIsNotMeasured() throws {
     let reference = Self.sliding.clip()
