@@ -1,4 +1,5 @@
 import CKernels
+import Dispatch
 import Media
 
 /// The Physics-IQ metrics (Motamed et al. 2025, "Do generative video models understand
@@ -58,10 +59,19 @@ public enum PhysicsIQ {
       throw PhysicsIQError.tooSmall(width: first.width, height: first.height)
     }
     let resizer = QuarterResizer(width: size.width, height: size.height)
-    // Frame by frame, so that only the quarter-size masks are kept.
-    var candidateGenerator = PhysicsIQMaskGenerator(), referenceGenerator = PhysicsIQMaskGenerator()
-    let candidateMasks = candidate.map { resizer.binarized(candidateGenerator.next($0)) }
-    let referenceMasks = reference.map { resizer.binarized(referenceGenerator.next($0)) }
+    // The two clips' masks on two threads; frame by frame, so only quarter-size masks are kept.
+    let clips = [candidate, reference]
+    var masks = [[QuarterMask]](repeating: [], count: 2)
+    masks.withUnsafeMutableBufferPointer { out in
+      // Sound: each iteration writes only its own element, and concurrentPerform returns
+      // after all of them.
+      nonisolated(unsafe) let out = out
+      DispatchQueue.concurrentPerform(iterations: 2) { i in
+        var generator = PhysicsIQMaskGenerator()
+        out[i] = clips[i].map { resizer.binarized(generator.next($0)) }
+      }
+    }
+    let (candidateMasks, referenceMasks) = (masks[0], masks[1])
     let msePerFrame = zip(candidate, reference).map { c, r in
       let a = resizer.resized(c), b = resizer.resized(r)
       return pk_physiq_frame_mse(a, b, a.count)
@@ -189,12 +199,12 @@ public struct PhysicsIQMetrics: Sendable, Equatable {
 }
 
 /// A mask at quarter size, kept where the resized value exceeds 127.
-struct QuarterMask {
+struct QuarterMask: Sendable {
   var pixels: [Bool]
 }
 
 /// OpenCV's linear resize to one fixed quarter size, for masks and frames.
-struct QuarterResizer {
+struct QuarterResizer: Sendable {
   let width: Int
   let height: Int
 
