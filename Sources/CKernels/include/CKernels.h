@@ -206,9 +206,9 @@ int pk_line_coverage(const uint8_t *restrict src, ptrdiff_t src_step, ptrdiff_t 
  * pixel for pixel. */
 
 /* pk_physiq_gray_blur — grey level of each pixel (OpenCV COLOR_BGR2GRAY weights in 15-bit
- * fixed point, 0.299 R + 0.587 G + 0.114 B rounded half up), then the 5×5 Gaussian blur with
- * OpenCV's automatic σ (1.1: kernel 1 4 6 4 1 / 16 each way, reflect-101 borders, exact sums
- * rounded half up once).
+ * fixed point: (9798 R + 19235 G + 3735 B + 2¹⁴) >> 15), then cv::GaussianBlur 5×5 with σ = 0,
+ * for which OpenCV takes its fixed table 1 4 6 4 1 / 16 each way (reflect-101 borders, exact
+ * integer sums, rounded half up once).
  * rgb      width×height pixels of 3 bytes (R, G, B), rows `rgb_stride` bytes apart.
  * scratch  caller-owned width×height uint16 (the row pass).
  * gray     out: caller-owned width×height bytes, rows packed (stride = width).
