@@ -33,6 +33,7 @@ public enum PhysicsIQ {
   public static func judgedFrames(fps: Double) -> Int {
     Int((fps * Double(judgedSeconds)).rounded(.up))
   }
+
   /// Frames and masks are compared at 1/`downscale` of the reference's width and height.
   public static let downscale = 4
 
