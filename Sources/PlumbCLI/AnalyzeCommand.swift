@@ -54,7 +54,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     Terminal.note(describe(loaded))
 
     let name = "file:" + (video as NSString).lastPathComponent
-    let runner = Runner(generator: FileClip(name: name, clip: loaded.clip), analyzer: { Analyzers.make(for: $0) })
+    let runner = Runner(generator: FileClip(name: name, clip: loaded.clip), analyzer: AnalyzerWiring.analyzer)
     var record = RunRecord(
       id: RunIdentifier.make(generator: name, in: out), generator: name, startedAt: Date())
     Terminal.note("analysing against \(scenario.id)…")

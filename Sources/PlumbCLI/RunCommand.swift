@@ -102,7 +102,7 @@ struct RunCommand: AsyncParsableCommand {
     Terminal.note(
       "\(verb) \(runID): \(todo.count) of \(all.count) samples to make on '\(generator.name)'"
         + " (store \(store.path))")
-    var runner = Runner(generator: generator, analyzer: { Analyzers.make(for: $0) })
+    var runner = Runner(generator: generator, analyzer: AnalyzerWiring.analyzer)
     runner.concurrency = jobs
     let progress = try RunProgress(
       store: store, runID: runID, folder: folder, jobs: todo, existing: existing, quiet: quiet)

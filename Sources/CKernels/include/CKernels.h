@@ -569,6 +569,59 @@ double pk_mean_abs_diff_u8(const uint8_t *restrict a, ptrdiff_t a_stride,
                            const uint8_t *restrict b, ptrdiff_t b_stride, int row_bytes,
                            int rows);
 
+/* Physics-IQ motion masks and metrics (motion.c): bit-exact with the OpenCV calls made by the
+ * Physics-IQ reference code (google-deepmind/physics-IQ-benchmark), so that masks match it
+ * pixel for pixel. */
+
+/* pk_physiq_gray_blur — grey level of each pixel (OpenCV COLOR_BGR2GRAY weights in 15-bit
+ * fixed point: (9798 R + 19235 G + 3735 B + 2¹⁴) >> 15), then cv::GaussianBlur 5×5 with σ = 0,
+ * for which OpenCV takes its fixed table 1 4 6 4 1 / 16 each way (reflect-101 borders, exact
+ * integer sums, rounded half up once).
+ * rgb      width×height pixels of 3 bytes (R, G, B), rows `rgb_stride` bytes apart.
+ * scratch  caller-owned width×height uint16 (the row pass).
+ * gray     out: caller-owned width×height bytes, rows packed (stride = width).
+ * No allocation; O(width·height). Integer arithmetic, bit-exact. */
+void pk_physiq_gray_blur(const uint8_t *restrict rgb, ptrdiff_t rgb_stride, int width, int height,
+                         uint16_t *restrict scratch, uint8_t *restrict gray);
+
+/* pk_physiq_motion_step — one frame of the reference's background subtraction:
+ * average ← (1 − alpha)·average + alpha·gray (cv::accumulateWeighted, with OpenCV's fused
+ * multiply-adds: elements before count − count mod 16 as fma(average, 1 − alpha, gray·alpha),
+ * the rest as fma(gray, alpha, average·(1 − alpha))); then the average rounded to 8 bits
+ * (cv::convertScaleAbs: through float, half to even), and mask = 255 where
+ * |gray − rounded| > threshold, else 0 (cv::absdiff, cv::threshold THRESH_BINARY).
+ * gray, average, mask  `count` packed elements, caller-owned; average is updated in place.
+ * No allocation; O(count). */
+void pk_physiq_motion_step(const uint8_t *restrict gray, double *restrict average, size_t count,
+                           double alpha, int threshold, uint8_t *restrict mask);
+
+/* pk_physiq_open_close — morphological opening then closing with a 5×5 square, in place
+ * (cv::morphologyEx MORPH_OPEN then MORPH_CLOSE, default borders: the window is cut at the
+ * image's edges).
+ * mask     width×height bytes, rows packed, overwritten with the result.
+ * scratch, temp  caller-owned width×height bytes each.
+ * No allocation; O(width·height·10). */
+void pk_physiq_open_close(uint8_t *restrict mask, int width, int height,
+                          uint8_t *restrict scratch, uint8_t *restrict temp);
+
+/* pk_physiq_resize_linear — cv::resize with INTER_LINEAR on 8-bit pixels, as OpenCV computes
+ * it: centres aligned ((d + 0.5)·src/dst − 0.5, narrowed to float), 11-bit weights, exact row
+ * sums, and the vertical pass's rounding of OpenCV's vector code (see motion.c). Not for an
+ * exact halving (OpenCV switches to INTER_AREA there).
+ * src      src_width×src_height pixels of `channels` bytes, rows `src_stride` bytes apart.
+ * dst      out: dst_width×dst_height pixels, rows `dst_stride` bytes apart.
+ * scratch  caller-owned int32, src_height·dst_width·channels elements.
+ * No allocation; O((src_height + dst_height)·dst_width·channels). Bit-exact. */
+void pk_physiq_resize_linear(const uint8_t *restrict src, ptrdiff_t src_stride, int src_width,
+                             int src_height, int channels, uint8_t *restrict dst,
+                             ptrdiff_t dst_stride, int dst_width, int dst_height,
+                             int32_t *restrict scratch);
+
+/* pk_physiq_frame_mse — mean over `count` bytes of (a/255 − b/255)², each value narrowed to
+ * float and the difference squared in float as the reference does; summed in double.
+ * No allocation; O(count). */
+double pk_physiq_frame_mse(const uint8_t *restrict a, const uint8_t *restrict b, size_t count);
+
 
 /* Video conversion (video.c): YUV to RGB and back for Y4M and decoded video. */
 
