@@ -12,10 +12,7 @@ public struct Plumb: AsyncParsableCommand {
       in physical units, and writes HTML reports.
       """,
     version: Plumbline.version,
-    subcommands: [
-      RunCommand.self, AnalyzeCommand.self, ScenariosCommand.self, RunsCommand.self,
-      CompareCommand.self, ReportCommand.self,
-    ])
+    subcommands: [RunCommand.self, ScenariosCommand.self, RenderCommand.self])
 
   public init() {}
 }
