@@ -31,7 +31,7 @@ public struct Defect: Sendable, Hashable, CustomStringConvertible {
     public var documentation: String {
       switch self {
       case .vanish:
-        return "object permanence: the subject disappears at `strength` (0–1) of the way through its motion and never comes back"
+        return "object permanence: the subject disappears and never comes back: in a permanence scenario on the first frame where less than `strength` (0–1) of it is visible (going behind an occluder), otherwise `strength` of the way through its motion"
       case .teleport:
         return "continuity: at mid-motion the subject jumps `strength` metres to the camera's right and stays displaced"
       case .duplicate:
@@ -114,8 +114,13 @@ public struct Defect: Sendable, Hashable, CustomStringConvertible {
       d.focalScales = (0..<n).map { _ in max(0.01, 1 + strength * uniform(&random)) }
     case .vanish:
       let subject = try subject(in: scenario)
-      let m = try motion(of: subject, in: scenario)
-      let from = m.first + Int((strength * Double(m.last - m.first)).rounded())
+      let from: Int
+      if scenario.checks.first?.kind == .permanence, let hidden = try firstOccludedFrame(of: subject, in: scenario) {
+        from = hidden
+      } else {
+        let m = try motion(of: subject, in: scenario)
+        from = m.first + Int((strength * Double(m.last - m.first)).rounded())
+      }
       d.edits = [ObjectEdit(object: subject, frames: from..<n, hidden: true)]
     case .pop:
       let object = (try? subject(in: scenario)) ?? 0
@@ -185,6 +190,21 @@ public struct Defect: Sendable, Hashable, CustomStringConvertible {
     let first = moving.first ?? 0
     let last = moving.last ?? max(0, poses.count - 1)
     return (first, last, (first + last) / 2)
+  }
+
+  /// The first frame after the start where less than `strength` of the subject is visible
+  /// (it is going behind something), from a quick low-resolution render; nil if none.
+  func firstOccludedFrame(of object: Int, in scenario: Scenario) throws -> Int? {
+    var quick = scenario
+    let scale = min(1, 96 / Double(max(scenario.clip.width, scenario.clip.height)))
+    quick.clip.width = max(1, Int((Double(scenario.clip.width) * scale).rounded()))
+    quick.clip.height = max(1, Int((Double(scenario.clip.height) * scale).rounded()))
+    let frames = try ReferenceRenderer(scenario: quick, options: RenderOptions(supersampling: 1, shadows: false)).render()
+      .frames
+    return frames.dropFirst().first { f in
+      let v = f.visibility[object]
+      return v.unoccludedPixels > 0 && v.fraction < strength
+    }?.index
   }
 
   /// FNV-1a, a hash that is the same in every process (Swift's Hasher is not).

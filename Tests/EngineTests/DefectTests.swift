@@ -62,6 +62,25 @@ private func render(_ s: Scenario = drop, _ defect: String? = nil, seed: UInt64 
     #expect(broken.frames.map(\.mask.ids).map { $0.filter { $0 == 2 }.count } == truth.frames.map(\.mask.ids).map { $0.filter { $0 == 2 }.count })
   }
 
+  /// In a permanence scenario the ball vanishes while it is going behind a wall: on the first
+  /// frame where less than half of it shows, and it is not seen again after the wall.
+  @Test func vanishHappensBehindTheOccluder() throws {
+    let rolling = ObjectSpec(
+      name: "ball", shape: .sphere(radius: 0.1), color: red, position: Vector3(-0.8, 0.1, 0),
+      velocity: Vector3(2, 0, 0), friction: 0)
+    let wall = ObjectSpec(
+      name: "wall", shape: .box(width: 0.4, height: 0.6, depth: 0.05), color: blue, position: Vector3(0, 0.3, 0.4),
+      isStatic: true)
+    let s = scene([rolling, wall], seconds: 0.8, fps: 20, size: 64, checks: [CheckSpec(kind: .permanence)])
+    let truth = try render(s)
+    let broken = try render(s, "vanish")
+    let from = try #require(broken.frames.firstIndex { $0.mask.pixelCount(ofObject: 0) == 0 && $0.index > 0 })
+    #expect(truth.frames[from].visibility[0].fraction < 0.5)
+    #expect(truth.frames[from - 1].visibility[0].fraction >= 0.4, "it was in view just before")
+    #expect(truth.frames.last!.visibility[0].fraction == 1, "the reference ball comes out again")
+    #expect(broken.frames[from...].allSatisfy { $0.mask.pixelCount(ofObject: 0) == 0 })
+  }
+
   /// Freeze: 3 consecutive frames (25 % of 12) repeat the first of them; every other frame is
   /// the reference frame at the same index, so time jumps on after the freeze.
   @Test func freezeRepeatsFramesThenCatchesUp() throws {
