@@ -145,7 +145,10 @@ private struct Judge {
     }
 
     var occlusions: [Occlusion] = []
-    for gap in track.gaps { occlusions.append(study(gap)) }
+    // A hidden stretch that runs into the end of the clip and is shorter than 0.15 s (at least
+    // three frames) cannot show that the object stayed away: the clip ends too soon to say.
+    let shortest = max(3, Int((0.15 * fps).rounded(.up)))
+    for gap in track.gaps where gap.upperBound < n || gap.count >= shortest { occlusions.append(study(gap)) }
     var judged = 0, back = 0
     var worstPosition: Double?, worstTime: Double?
     for o in occlusions {
@@ -213,7 +216,9 @@ private struct Judge {
     let lastBlob = track.blobs[start - 1]
     let margin = max(2, Int(track.size / 4))
     let leftView = lastBlob?.touchesBorder(width: track.width, height: track.height, margin: margin) ?? false
-    let abrupt = !leftView && track.fraction(start - 1) >= 0.8 && lastBlob.map { !occluderArrived(around: $0, at: start) } ?? true
+    let abrupt =
+      !leftView && track.fraction(start - 1) >= 0.8
+      && lastBlob.map { !occluderArrived(around: $0, at: start) && !differentSurface(from: $0, to: fit, at: start) } ?? true
     var o = Occlusion(gap: gap, abrupt: abrupt, leftView: leftView, fit: fit)
     let atRest = (fit?.speed ?? 0) < 0.2
     if gap.upperBound < n {
@@ -257,6 +262,21 @@ private struct Judge {
     return band > 0 && Double(changed) >= 0.15 * Double(band)
   }
 
+  /// True when the object, moving faster than its own size a frame, is predicted at frame `k` on
+  /// a surface unlike the one it has just left (mean colours more than 15 ΔE*ab apart in frame
+  /// `k`): it has gone behind something standing there, as a ball falling behind a wall within
+  /// one frame does, while an object vanishing in open view leaves the same background at both
+  /// places.
+  func differentSurface(from last: ColorBlob, to fit: Continuity?, at k: Int) -> Bool {
+    guard let fit, fit.speed > track.size / 2 else { return false }
+    let p = fit.position(at: Double(k))
+    let r = 0.4 * track.size
+    guard let ahead = meanLab(data.frames[k], around: p.x, p.y, radius: r),
+      let behind = meanLab(data.frames[k], around: last.x, last.y, radius: r)
+    else { return false }
+    return labDistance(ahead, behind) > 15
+  }
+
   /// After the subject's colour is lost for good, a blob of a loosened colour match that follows
   /// the predicted path (within half the object's extent plus the position tolerance, in at
   /// least three frames) and is object-sized: the subject, changed.
@@ -295,7 +315,9 @@ private struct Judge {
       let dx = abs(Double(x) + 0.5 - fit.x), dy = abs(Double(y) + 0.5 - fit.y)
       return max(dx, dy) > 1.5 * half && max(dx, dy) <= 2.5 * half
     }
-    guard let patch = meanLab(data.frames[k], where: inside), let around = meanLab(data.frames[k], where: ring) else {
+    guard let patch = meanLab(data.frames[k], around: fit.x, fit.y, radius: 0.6 * half, where: inside),
+      let around = meanLab(data.frames[k], around: fit.x, fit.y, radius: 2.5 * half, where: ring)
+    else {
       return nil
     }
     let stands = labDistance(patch, around), fromObject = labDistance(patch, (last.l, last.a, last.b))
@@ -505,12 +527,17 @@ private struct PermanenceReport {
   }
 }
 
-/// Mean CIELAB of the pixels of `image` that `include` selects (clipped to the image); nil when
-/// none are.
-private func meanLab(_ image: RGBImage, where include: (Int, Int) -> Bool) -> (l: Double, a: Double, b: Double)? {
+/// Mean CIELAB of the pixels of `image` within `radius` (per axis) of (`cx`, `cy`) that
+/// `include` selects; nil when none are.
+private func meanLab(
+  _ image: RGBImage, around cx: Double, _ cy: Double, radius: Double, where include: (Int, Int) -> Bool = { _, _ in true }
+) -> (l: Double, a: Double, b: Double)? {
   var rgb: [UInt8] = []
-  for y in 0..<image.height {
-    for x in 0..<image.width where include(x, y) {
+  let x0 = max(0, Int(cx - radius)), x1 = min(image.width - 1, Int(cx + radius))
+  let y0 = max(0, Int(cy - radius)), y1 = min(image.height - 1, Int(cy + radius))
+  guard x0 <= x1, y0 <= y1 else { return nil }
+  for y in y0...y1 {
+    for x in x0...x1 where include(x, y) {
       let i = 3 * (y * image.width + x)
       rgb.append(contentsOf: image.pixels[i..<(i + 3)])
     }

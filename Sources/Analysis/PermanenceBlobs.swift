@@ -75,7 +75,9 @@ struct PermanenceFrames: Sendable {
   }
 
   /// The blobs of `image` for `signature`: regions of at least 3 pixels, merged when their
-  /// bounding boxes come within `mergeGap` pixels of each other.
+  /// bounding boxes come within `mergeGap` pixels of each other, less the blobs more than four
+  /// times longer than wide: rails, poles and the edges of walls, not objects (an object cut
+  /// that thin by an occluder counts as hidden anyway).
   static func blobs(_ image: RGBImage, _ signature: ColorSignature, mergeGap: Int) -> [ColorBlob] {
     let found = ColorRegions(image: image, signature: signature)
     let regions = found.regions.filter { $0.area >= 3 }.sorted { $0.minX < $1.minX }
@@ -120,7 +122,7 @@ struct PermanenceFrames: Sendable {
     }
     var groups: [Int: [ColorRegion]] = [:]
     for i in regions.indices { groups[root(i), default: []].append(regions[i]) }
-    return groups.keys.sorted().map { key in
+    let merged = groups.keys.sorted().map { key in
       let parts = groups[key]!
       let area = parts.reduce(0) { $0 + $1.area }
       let sum = parts.reduce((0.0, 0.0, 0.0)) { s, r in
@@ -134,6 +136,7 @@ struct PermanenceFrames: Sendable {
         minX: parts.map(\.minX).min()!, minY: parts.map(\.minY).min()!, maxX: parts.map(\.maxX).max()!,
         maxY: parts.map(\.maxY).max()!, l: sum.0 / d, a: sum.1 / d, b: sum.2 / d)
     }
+    return merged.filter { max($0.width, $0.height) <= 4 * min($0.width, $0.height) }
   }
 }
 

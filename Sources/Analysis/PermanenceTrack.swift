@@ -24,12 +24,16 @@ struct PermanenceTrack: Sendable {
   /// where constant velocity over the last fully seen frames puts it, so a duplicate or a
   /// similarly coloured object elsewhere does not capture the track.
   init?(strict: [[ColorBlob]], width: Int, height: Int) {
-    // The first half of the sightings decides, so that an object that changes size later
+    // The object's full area: the 90th percentile of the largest blob over the first half of
+    // the frames where it is seen at all (a blob at least a quarter of the median of the ten
+    // largest blobs of the clip, so that specks of its colour in the scenery do not count, even
+    // when the object shows in only a few frames), so that an object that changes size later
     // (a morph, a generator's drift) is measured against what it was.
-    let sightings = strict.compactMap { $0.map(\.area).max() }
-    let largest = sightings.prefix(max(1, sightings.count / 2)).map(Double.init).sorted()
+    let largest = strict.compactMap { $0.map(\.area).max() }.map(Double.init)
     guard !largest.isEmpty else { return nil }
-    let area = largest[Int((0.9 * Double(largest.count - 1)).rounded())]
+    let typical = median(Array(largest.sorted().suffix(10)))!
+    let sightings = largest.filter { $0 >= 0.25 * typical }
+    let area = percentile(Array(sightings.prefix(max(1, sightings.count / 2))), 0.9)
     self.width = width
     self.height = height
     fullArea = area
@@ -90,6 +94,12 @@ struct PermanenceTrack: Sendable {
     }
     return out
   }
+}
+
+/// The value below which a fraction `q` of `values` lies (nearest rank); `values` not empty.
+func percentile(_ values: [Double], _ q: Double) -> Double {
+  let s = values.sorted()
+  return s[Int((q * Double(s.count - 1)).rounded())]
 }
 
 /// Constant-velocity motion fitted robustly: Theil–Sen (the median of the pairwise slopes),
