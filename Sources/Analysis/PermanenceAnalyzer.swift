@@ -21,10 +21,12 @@ import Scenarios
 /// the subject's colour, against the number of scenario objects of that colour.
 ///
 /// Defects of the reference engine caught at their default strengths on every occlusion
-/// scenario, and the smallest strengths still caught on ball-behind-wall (a sweep, not a test):
-/// vanish (never re-emerged; 0.05), teleport (0.3 m: position error; 0.05 m), duplicate (a
-/// second blob; 0.15 m, below which the copy overlaps the object), morph (colour and size;
-/// 0.1), pop (absent at the start; 0.05).
+/// scenario (see the tests), and the smallest strengths still caught with a violation on
+/// ball-behind-wall at 160×90 px and 15 fps (a sweep, not a test): vanish at any strength (it
+/// never re-emerges); teleport 0.1 m (4 px off; 0.05 m only lowers the score, 0.98 → 0.84);
+/// duplicate 0.05 m, where the copy overlaps the ball and reads as growth (×1.32), named a
+/// second object from 0.3 m; morph 0.1 (ΔE 14; 0.05 only lowers the score to 0.79); pop 0.05
+/// (absent for two frames).
 public struct PermanenceAnalyzer: Analyzer {
   public let name = "permanence"
 

@@ -38,7 +38,8 @@ import Testing
 
   static func analyse(_ name: String) throws -> (sphere: AnalysisResult, duck: AnalysisResult)? {
     guard let path = SharedData.file("permanence/mcs/object_permanence_\(name).mp4") else { return nil }
-    let clip = try ClipLoader.load(path: path, longSide: 512).clip
+    // 300 px wide (the sphere is 18 px across) keeps the debug-build test to seconds.
+    let clip = try ClipLoader.load(path: path, longSide: 300).clip
     let s = mcs
     return (
       try PermanenceAnalyzer().analyze(clip, scenario: s, check: s.checks[0]),
@@ -68,12 +69,13 @@ import Testing
   }
 
   /// Natural generated video (CogVideoX, 720×480, 8 fps): whatever the analyzer finds with an
-  /// occlusion scenario whose red ball may not be in the clip at all, it returns every
+  /// occlusion scenario whose red ball may not be in the clip at all (frames at 256 px wide, for
+  /// a quick debug build), it returns every
   /// measurement, and none is NaN or infinite.
   @Test(arguments: ["1.mp4", "2.mp4", "3.mp4", "4.mp4"])
   func readsGeneratedVideoWithoutNaN(name: String) throws {
     guard let path = SharedData.file("generated/cogvideox/\(name)") else { return }
-    let clip = try ClipLoader.load(path: path, longSide: 512).clip
+    let clip = try ClipLoader.load(path: path, longSide: 256).clip
     let scenario = try OcclusionClips.scenario("ball-behind-wall", shrink: 1)
     let result = try PermanenceAnalyzer().analyze(clip, scenario: scenario, check: scenario.checks[0])
     #expect(result.measurements.count == 12)
