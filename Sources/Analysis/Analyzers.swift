@@ -15,8 +15,10 @@ public enum Analyzers {
   {
     switch kind {
     case .physics: return PhysicsAnalyzer()
+    case .permanence: return PermanenceAnalyzer()
+    case .consistency: return ConsistencyAnalyzer()
+    case .temporal: return TemporalAnalyzer()
     case .physicsIQ: return reference.map { PhysicsIQAnalyzer(reference: $0) }
-    case .permanence, .consistency, .temporal: return nil
     }
   }
 }
