@@ -184,9 +184,15 @@ static inline uint32_t hash2(int32_t x, int32_t y) {
   return h;
 }
 
+/* floor(x) for |x| < 2^63 without a libm call (baseline x86-64 has no rounding instruction). */
+static inline double floor_fast(double x) {
+  const double t = (double)(int64_t)x;
+  return t - (t > x);
+}
+
 /* Value noise in [0, 1]: hashed lattice values, smoothly interpolated. */
 static float value_noise(double x, double y) {
-  const double xf = floor(x), yf = floor(y);
+  const double xf = floor_fast(x), yf = floor_fast(y);
   const int32_t xi = (int32_t)xf, yi = (int32_t)yf;
   const float fx = (float)(x - xf), fy = (float)(y - yf);
   const float sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy);
@@ -196,20 +202,21 @@ static float value_noise(double x, double y) {
   return (a + (b - a) * sx) + ((c + (d - c) * sx) - (a + (b - a) * sx)) * sy;
 }
 
-/* The weight of the `other` colour at texture coordinates (u, v), metres. */
-static float texture_weight(const pk_raster_material *m, double u, double v) {
-  const double x = u / m->texture_size, y = v / m->texture_size;
+/* The weight of the `other` colour at texture coordinates (u, v), metres; `inv_size` is
+ * 1/texture_size (a multiply where a division would dominate the per-sample cost). */
+static float texture_weight(const pk_raster_material *m, double inv_size, double u, double v) {
+  const double x = u * inv_size, y = v * inv_size;
   switch (m->texture) {
   case PK_TEXTURE_CHECKER:
-    return (float)(((int64_t)floor(x) + (int64_t)floor(y)) & 1);
+    return (float)(((int64_t)floor_fast(x) + (int64_t)floor_fast(y)) & 1);
   case PK_TEXTURE_TILES: {
     const double grout = 0.08;
-    return (x - floor(x) < grout || y - floor(y) < grout) ? 1.0f : 0.0f;
+    return (x - floor_fast(x) < grout || y - floor_fast(y) < grout) ? 1.0f : 0.0f;
   }
   case PK_TEXTURE_WOOD: {
     /* Bands across u, bent by low-frequency noise, with fine streaks along v. */
     const double ring = x + 1.2 * value_noise(x * 0.6, y * 0.15) + 0.15 * value_noise(x * 4, y * 0.5);
-    const float f = (float)(ring - floor(ring));
+    const float f = (float)(ring - floor_fast(ring));
     const float w = fabsf(2 * f - 1);
     return w * w * (3 - 2 * w);
   }
@@ -221,9 +228,10 @@ static float texture_weight(const pk_raster_material *m, double u, double v) {
 /* The fraction of a 3×3 percentage-closer filter around the sample that sees the light.
  * (pu, pv) is the sample position and iz its 1/Z; ndl > 0 is the cosine to the light, which
  * sets the slope-scaled depth bias that keeps a surface from shadowing itself. */
-static float shadow_lit(const pk_shadow_map *map, const pk_raster_camera *c, double pu, double pv,
-                        double iz, float ndl) {
-  const double z = 1.0 / iz, x = (pu - c->cx) / c->fx * z, y = (pv - c->cy) / c->fy * z;
+static float shadow_lit(const pk_shadow_map *map, const pk_raster_camera *c, double inv_fx,
+                        double inv_fy, double pu, double pv, double iz, float ndl) {
+  /* Camera coordinates of the sample, with multiplications by 1/f (see shade_samples). */
+  const double z = 1.0 / iz, x = (pu - c->cx) * inv_fx * z, y = (pv - c->cy) * inv_fy * z;
   const double *M = map->from_camera;
   const double s = M[0] * x + M[1] * y + M[2] * z + M[3];
   const double t = M[4] * x + M[5] * y + M[6] * z + M[7];
@@ -232,7 +240,7 @@ static float shadow_lit(const pk_shadow_map *map, const pk_raster_camera *c, dou
   double slope = sqrt(fmax(0.0, 1.0 - (double)ndl * ndl)) / ndl;
   if (slope > 8) slope = 8;
   const double limit = d + map->texel * (1.0 + 2.0 * slope);
-  const int32_t si = (int32_t)floor(s), ti = (int32_t)floor(t);
+  const int32_t si = (int32_t)floor_fast(s), ti = (int32_t)floor_fast(t);
   int dark = 0;
   for (int32_t j = ti - 1; j <= ti + 1; j++) {
     if (j < 0 || j >= map->height) continue;
@@ -308,10 +316,14 @@ typedef struct shading {
   const pk_raster_camera *c;
   int flat;
   float flat_n[3];
+  float flat_cos; /* cosine to the light of a flat triangle */
   plane iz, n[3], uv[2];
 } shading;
 
-static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, int32_t xb) {
+/* Shades samples xa…xb of row y (centre pv) that pass the depth test; `with_shadow` says
+ * whether any of them can be in the shadow map. */
+static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, int32_t xb,
+                          int with_shadow) {
   const pk_raster_target *t = sh->t;
   const pk_raster_material *m = sh->m;
   float *restrict depth = t->inv_depth + y * t->depth_stride;
@@ -320,6 +332,9 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
   uint16_t *restrict green = t->color[1] + y * t->color_stride;
   uint16_t *restrict blue = t->color[2] + y * t->color_stride;
   const double iz_row = sh->iz.dy * pv + sh->iz.c;
+  const double u_row = sh->uv[0].dy * pv + sh->uv[0].c, v_row = sh->uv[1].dy * pv + sh->uv[1].c;
+  const int textured = m->texture != PK_TEXTURE_NONE;
+  const double inv_size = 1.0 / m->texture_size, inv_fx = 1.0 / sh->c->fx, inv_fy = 1.0 / sh->c->fy;
   for (int32_t x = xa; x <= xb; x++) {
     const double pu = x + 0.5;
     const double izd = sh->iz.dx * pu + iz_row;
@@ -327,27 +342,28 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
     if (!(iz > depth[x])) continue;
     depth[x] = iz;
     if (ids) ids[x] = m->id;
-    float n[3];
-    for (int k = 0; k < 3; k++)
-      /* n·(1/Z) interpolates linearly; the renormalization removes the common factor. */
-      n[k] = sh->flat ? sh->flat_n[k] : (float)(sh->n[k].dx * pu + sh->n[k].dy * pv + sh->n[k].c);
     float albedo[3] = {m->albedo[0], m->albedo[1], m->albedo[2]};
-    if (m->texture != PK_TEXTURE_NONE) {
-      const double u = (sh->uv[0].dx * pu + sh->uv[0].dy * pv + sh->uv[0].c) / izd;
-      const double v = (sh->uv[1].dx * pu + sh->uv[1].dy * pv + sh->uv[1].c) / izd;
-      const float w = texture_weight(m, u, v);
+    if (textured) {
+      const double z = 1.0 / izd;
+      const float w =
+          texture_weight(m, inv_size, (sh->uv[0].dx * pu + u_row) * z, (sh->uv[1].dx * pu + v_row) * z);
       for (int k = 0; k < 3; k++) albedo[k] += (m->other[k] - albedo[k]) * w;
     }
-    float lit = 1.0f;
-    if (m->shadow) {
-      const float ndl = cosine_to_light(m, n[0], n[1], n[2]);
-      if (ndl > 0) lit = shadow_lit(m->shadow, sh->c, pu, pv, izd, ndl);
+    float ndl = sh->flat_cos;
+    if (!sh->flat) {
+      /* n·(1/Z) interpolates linearly; the renormalization removes the common factor. */
+      float n[3];
+      for (int k = 0; k < 3; k++) n[k] = (float)(sh->n[k].dx * pu + sh->n[k].dy * pv + sh->n[k].c);
+      ndl = cosine_to_light(m, n[0], n[1], n[2]);
     }
-    uint16_t rgb[3];
-    shade_color(m, albedo, n[0], n[1], n[2], lit, rgb);
-    red[x] = rgb[0];
-    green[x] = rgb[1];
-    blue[x] = rgb[2];
+    const float lambert = ndl > 0 ? ndl : 0;
+    const float lit = with_shadow && lambert > 0
+                          ? shadow_lit(m->shadow, sh->c, inv_fx, inv_fy, pu, pv, izd, ndl)
+                          : 1.0f;
+    const float k = m->ambient + m->diffuse * lambert * lit;
+    red[x] = to_u16(albedo[0] * k);
+    green[x] = to_u16(albedo[1] * k);
+    blue[x] = to_u16(albedo[2] * k);
   }
 }
 
@@ -413,35 +429,39 @@ static void draw_triangle(const pk_raster_target *t, const pk_raster_camera *c,
     sh.flat_n[k] = s0.n[k];
     if (!sh.flat) sh.n[k] = make_plane(&tri, s0.n[k] * s0.iz, s1.n[k] * s1.iz, s2.n[k] * s2.iz);
   }
+  sh.uv[0] = sh.uv[1] = (plane){0, 0, 0};
   if (m->texture != PK_TEXTURE_NONE)
     for (int k = 0; k < 2; k++)
       sh.uv[k] = make_plane(&tri, s0.uv[k] * s0.iz, s1.uv[k] * s1.iz, s2.uv[k] * s2.iz);
+  sh.flat_cos = cosine_to_light(m, s0.n[0], s0.n[1], s0.n[2]);
   const int fast = sh.flat && m->texture == PK_TEXTURE_NONE;
   uint16_t flat_color[3];
   if (fast) shade_color(m, m->albedo, s0.n[0], s0.n[1], s0.n[2], 1.0f, flat_color);
   /* Shadows matter only where the surface faces the light. */
-  const int shadowed =
-      m->shadow && (!sh.flat || cosine_to_light(m, s0.n[0], s0.n[1], s0.n[2]) > 0);
+  const int shadowed = m->shadow && (!sh.flat || sh.flat_cos > 0);
 
   for (int32_t y = tri.y0; y <= tri.y1; y++) {
     const double pv = y + 0.5;
     double row[3];
     int32_t xl, xr;
     if (!row_span(&tri, pv, row, &xl, &xr)) continue;
-    if (!fast) {
-      shade_samples(&sh, y, pv, xl, xr);
+    if (!sh.flat) {
+      shade_samples(&sh, y, pv, xl, xr, shadowed);
       continue;
     }
+    /* Flat: only the samples whose map coordinates fall in the shadow map need a lookup. */
     const double iz_row = sh.iz.dy * pv + sh.iz.c;
     int32_t a = xr + 1, b = xr;
     if (shadowed) shadow_span(m->shadow, c, sh.iz.dx, iz_row, pv, xl, xr, &a, &b);
     if (a > b) {
-      fill_flat(t, y, sh.iz.dx, iz_row, xl, xr, m->id, flat_color);
-      continue;
+      a = xr + 1;
+      b = xr;
     }
-    fill_flat(t, y, sh.iz.dx, iz_row, xl, a - 1, m->id, flat_color);
-    shade_samples(&sh, y, pv, a, b);
-    fill_flat(t, y, sh.iz.dx, iz_row, b + 1, xr, m->id, flat_color);
+    if (fast) fill_flat(t, y, sh.iz.dx, iz_row, xl, a - 1, m->id, flat_color);
+    else shade_samples(&sh, y, pv, xl, a - 1, 0);
+    shade_samples(&sh, y, pv, a, b, 1);
+    if (fast) fill_flat(t, y, sh.iz.dx, iz_row, b + 1, xr, m->id, flat_color);
+    else shade_samples(&sh, y, pv, b + 1, xr, 0);
   }
 }
 
