@@ -124,3 +124,14 @@ public struct Matrix3: Sendable, Hashable {
   /// Row-major elements, the layout the C kernels take.
   var elements: [Double] { [row0.x, row0.y, row0.z, row1.x, row1.y, row1.z, row2.x, row2.y, row2.z] }
 }
+
+extension Quaternion {
+  /// The orientation a scenario states as rotations in degrees about world x, then y, then z.
+  public init(degreesXYZ d: Vector3) {
+    let rad = Double.pi / 180
+    let qx = Quaternion(axis: Vector3(1, 0, 0), angle: d.x * rad)
+    let qy = Quaternion(axis: Vector3(0, 1, 0), angle: d.y * rad)
+    let qz = Quaternion(axis: Vector3(0, 0, 1), angle: d.z * rad)
+    self = (qz * qy * qx).normalized
+  }
+}

@@ -1,26 +1,32 @@
-// Engine physics: rigid bodies under gravity with floor contact.
+// Engine physics: rigid bodies with orientation under gravity, in contact with the floor and
+// with each other.
 //
 // Contract (tests and analyzers rely on it):
 // - World in metres, right-handed, y up; the floor is the plane y = 0; gravity pulls along −y.
-// - A body's `position` is the centre of its bounding box in rest orientation (axis along +y);
-//   for the shapes we have this is also the centre used for rotation.
+// - A body's `position` is the centre of its bounding box in rest orientation (axis along +y)
+//   and the centre its rotation is about; a shard's position is its centroid. Mass is density
+//   × volume (a cup counts walls and base); the centre of mass is taken at the position.
 // - The simulation runs on a fixed grid of steps `timeStep` apart, independent of any frame
-//   rate. A state at any other time is the last grid state advanced by the remaining fraction,
-//   so frame k of a clip sees the world at exactly t = k / fps.
-// - Free flight uses x += v·dt + ½·a·dt², v += a·dt, exact for constant acceleration.
-// - Floor contact acts at the body's lowest point. The time of impact is solved inside the
-//   step, so bounce heights do not depend on the step. Restitution and friction of body and
-//   floor combine as products (as Bullet does); restitution is clamped to 0...1 so a bounce
-//   never gains energy.
-// - An impact slower than `restSpeed` ends in rest on the floor instead of a micro-bounce.
-//   While on the floor, Coulomb friction decelerates sliding at μ·g until it stops exactly.
-//   A body at rest is not integrated at all, so it stays bit-for-bit still.
-// - Besides the floor, the top faces of static boxes and cylinders (tables, shelves) are
-//   support surfaces: a body lands on them, slides on them, and falls when its centre slides
-//   past their edge (the instant is solved exactly).
-// - First cut: contacts push only on the linear velocity (no torque), so nothing topples; a
-//   body that settles on a surface stops spinning. Moving bodies do not collide with each
-//   other, and static bodies are felt only through their top faces.
+//   rate. A state at any other time is the last grid state advanced by the remaining
+//   fraction, so frame k of a clip sees the world at exactly t = k / fps.
+// - A body nothing pushes flies exactly: x += v·dt + ½·a·dt², v += a·dt, and spins at
+//   constant angular velocity. Its first touch of the floor, a static or a kinematic body is
+//   found inside the step by bisection on that exact flight (time of impact, to 1e-15 s), and
+//   the impact is resolved there, so bounce heights do not depend on the step.
+// - Bodies in contact go through a sequential-impulse solver (PhysicsSolver.swift): Coulomb
+//   friction, restitution when the approach is faster than `restSpeed` (slower impacts end in
+//   rest, not micro-bounces), restitution and friction of the two sides multiplied (as Bullet
+//   does) and restitution clamped to 0...1 so no bounce gains energy.
+// - Bodies that stay slower than `sleepSpeed` for `sleepDelay` seconds, together with all
+//   the moving bodies they touch, sleep: they are not integrated at all, so they stay
+//   bit-for-bit still until something faster touches them.
+// - A kinematic body sits on its keyframe path at every instant; it pushes others with the
+//   path's velocity and nothing pushes it. Static bodies never move.
+// - A breakable body hit along a contact normal at `breakable.threshold` or faster breaks into
+//   shards (Shatter.swift), appended to `bodies`; the body itself stays in the array with
+//   `isBroken` set, so index i is still scenario object i.
+// - Deterministic: one thread, fixed iteration order, no dependence on hashing order.
+import Foundation
 import Scenarios
 
 /// Tunables of the reference physics. Fixed for a run, so results are reproducible.
@@ -30,38 +36,135 @@ public struct PhysicsSettings: Sendable, Hashable {
   /// Approach speed (m/s) below which an impact ends in rest. 0.1 m/s is the speed after a
   /// 0.5 mm drop at g = 9.81: a rebound from it would be invisible.
   public var restSpeed: Double
+  /// Gauss–Seidel sweeps over the contacts per step, for velocities and for positions.
+  public var velocityIterations: Int
+  public var positionIterations: Int
+  /// Gap (m) under which a contact is generated, before adding how far the pair can move in
+  /// a step.
+  public var margin: Double
+  /// Penetration (m) left alone, so resting contacts stay in contact from step to step.
+  public var slop: Double
+  /// Fraction of the penetration beyond the slop removed per step.
+  public var correction: Double
+  /// Speed (m/s, and rad/s for spin) below which a body counts as still.
+  public var sleepSpeed: Double
+  /// Seconds a group of touching bodies must stay still before it sleeps.
+  public var sleepDelay: Double
 
-  public init(timeStep: Double = 1.0 / 1000, restSpeed: Double = 0.1) {
+  public init(
+    timeStep: Double = 1.0 / 1000, restSpeed: Double = 0.1, velocityIterations: Int = 10,
+    positionIterations: Int = 4, margin: Double = 0.002, slop: Double = 5e-5, correction: Double = 0.2,
+    sleepSpeed: Double = 0.02, sleepDelay: Double = 0.5
+  ) {
     self.timeStep = timeStep
     self.restSpeed = restSpeed
+    self.velocityIterations = velocityIterations
+    self.positionIterations = positionIterations
+    self.margin = margin
+    self.slop = slop
+    self.correction = correction
+    self.sleepSpeed = sleepSpeed
+    self.sleepDelay = sleepDelay
   }
 }
 
 /// One rigid body's state.
 public struct RigidBody: Sendable {
-  public let shape: Shape
-  public let isStatic: Bool
+  public enum Motion: Sendable, Hashable {
+    /// Moves under gravity and contacts.
+    case dynamic
+    /// Never moves.
+    case fixed
+    /// Follows its keyframes; pushes others, nothing pushes it.
+    case kinematic([Keyframe])
+  }
+
+  /// What the body looks like and collides as: a scenario shape, or a shard.
+  public let geometry: BodyGeometry
+  /// The scenario object this body is or came from (a shard carries its parent's index).
+  public let origin: Int
+  public let motion: Motion
+  /// Moves under gravity and contacts (`motion` is `.dynamic`).
+  public let isDynamic: Bool
+  public let isKinematic: Bool
   public let restitution: Double
   public let friction: Double
-  var position: Vec3
-  var velocity: Vec3
+  /// kg/m³.
+  public let density: Double
+  public let breakable: Breakable?
+  /// kg.
+  public let mass: Double
+  let collision: CollisionGeometry
+  let invMass: Double
+  /// Body frame.
+  let invInertia: Mat3
+  var position: V3
+  var velocity: V3
   var orientation: Quaternion
   /// Radians per second about world axes.
-  var angularVelocity: Vec3
-  /// The support surface the body rests or slides on (lowest point on it, no normal
-  /// velocity; only friction acts), by index in `Simulation.surfaces`.
-  public internal(set) var support: Int?
+  var angularVelocity: V3
+  /// Not integrated; velocities zero. See `PhysicsSettings.sleepDelay`.
+  public internal(set) var isSleeping = false
+  /// Broken into shards: no longer simulated or drawn; its pose is the one at the impact.
+  public internal(set) var isBroken = false
+  /// The contact solver pushed it in the last step (so partial steps do not add gravity).
+  var wasPushed = false
+  var stillTime = 0.0
+  /// The sleeping group it belongs to: the lowest body index in the group.
+  var island = -1
 
-  public init(_ spec: ObjectSpec) {
-    shape = spec.shape
-    isStatic = spec.isStatic
-    restitution = spec.restitution
-    friction = spec.friction
-    position = Vec3(spec.position)
-    velocity = spec.isStatic ? .zero : Vec3(spec.velocity)
-    orientation = .identity
-    angularVelocity = .zero
+  init(
+    geometry: BodyGeometry, origin: Int, motion: Motion, restitution: Double, friction: Double, density: Double,
+    breakable: Breakable?, position: V3, velocity: V3, orientation: Quaternion, angularVelocity: V3
+  ) {
+    self.geometry = geometry
+    self.origin = origin
+    self.motion = motion
+    isDynamic = motion == .dynamic
+    if case .kinematic = motion { isKinematic = true } else { isKinematic = false }
+    self.restitution = restitution
+    self.friction = friction
+    self.density = density
+    self.breakable = breakable
+    collision = CollisionGeometry(geometry)
+    let unit: Mat3
+    switch geometry {
+    case .shape(let shape): unit = unitInertia(of: shape)
+    case .convexPiece(let piece): unit = massProperties(of: piece).inertia
+    }
+    mass = density * geometry.volume
+    let dynamic = motion == .dynamic && mass > 0
+    invMass = dynamic ? 1 / mass : 0
+    invInertia = dynamic ? (density * unit).inverse : .zero
+    self.position = position
+    self.velocity = dynamic ? velocity : .zero
+    self.orientation = orientation
+    self.angularVelocity = dynamic ? angularVelocity : .zero
   }
+
+  /// Scenario object `index` at t = 0.
+  public init(_ spec: ObjectSpec, index: Int) {
+    let motion: Motion = spec.isStatic ? .fixed : spec.path.map { .kinematic($0) } ?? .dynamic
+    let rad = Double.pi / 180
+    self.init(
+      geometry: .shape(spec.shape), origin: index, motion: motion, restitution: spec.restitution,
+      friction: spec.friction, density: spec.density, breakable: spec.breakable, position: V3(spec.position),
+      velocity: V3(spec.velocity), orientation: Quaternion(degreesXYZ: spec.rotationDegrees),
+      angularVelocity: V3(spec.spinDegrees) * rad)
+    if case .kinematic(let path) = motion { position = V3(Self.pathPosition(path, at: 0)) }
+  }
+
+  /// The scenario shape, nil for a shard.
+  public var shape: Shape? {
+    if case .shape(let s) = geometry { return s }
+    return nil
+  }
+
+  public var isStatic: Bool { !isDynamic && !isKinematic }
+  /// Simulated by the solver: dynamic, awake and whole.
+  var isActive: Bool { isDynamic && !isSleeping && !isBroken }
+  /// Sleeping, hence still.
+  public var isAtRest: Bool { isSleeping }
 
   public var pose: BodyPose {
     BodyPose(
@@ -69,29 +172,48 @@ public struct RigidBody: Sendable {
       angularVelocity: angularVelocity.vector3)
   }
 
-  /// Supported, not sliding, not spinning: integration leaves it untouched.
-  public var isAtRest: Bool { support != nil && velocity == .zero && angularVelocity == .zero }
+  var placed: PlacedBody { PlacedBody(geometry: collision, position: position, rotation: orientation.mat3) }
 
-  /// Height of the lowest point of the body relative to its position: minus the support
-  /// of the shape in the body-frame direction of world −y.
-  var lowestOffset: Double {
-    let d = orientation.conjugate.rotate(Vec3(0, -1, 0))
-    switch shape {
-    case .sphere(let r):
-      return -r
-    case .box(let w, let h, let depth):
-      return -(w / 2 * abs(d.x) + h / 2 * abs(d.y) + depth / 2 * abs(d.z))
-    case .cylinder(let r, let h), .cup(let r, let h, _):
-      return -(h / 2 * abs(d.y) + r * (d.x * d.x + d.z * d.z).squareRoot())
-    }
+  /// World-frame inverse inertia.
+  var worldInvInertia: Mat3 {
+    let r = orientation.mat3
+    return r * invInertia * r.transposed
   }
 
-  var lowestPoint: Double { position.y + lowestOffset }
+  /// Height of the body's lowest point (m).
+  public var lowestPoint: Double {
+    let placed = self.placed
+    var contacts: [Contact] = []
+    Collision.floorContacts(placed, index: 0, margin: .infinity, into: &contacts)
+    return contacts.map(\.separation).min() ?? position.y
+  }
+
+  /// Mechanical energy in joules: kinetic (linear and rotational) plus potential above y = 0.
+  public func energy(gravity: Double) -> Double {
+    guard invMass > 0 else { return 0 }
+    let r = orientation.mat3
+    let inertia = r * invInertia.inverse * r.transposed
+    let w = angularVelocity
+    return 0.5 * mass * velocity.dot(velocity) + 0.5 * w.dot(inertia * w) + mass * gravity * position.y
+  }
+
+  /// Where a keyframe path puts a body at time `t`: linear between keyframes, held outside.
+  static func pathPosition(_ path: [Keyframe], at t: Double) -> Vector3 {
+    guard let first = path.first, let last = path.last else { return .zero }
+    if t <= first.time { return first.position }
+    if t >= last.time { return last.position }
+    for (k0, k1) in zip(path, path.dropFirst()) where t < k1.time {
+      let s = (t - k0.time) / (k1.time - k0.time)
+      let a = V3(k0.position)
+      return (a + (V3(k1.position) - a) * s).vector3
+    }
+    return last.position
+  }
 }
 
 /// Where a body is and how it moves at one instant.
 public struct BodyPose: Sendable, Hashable {
-  /// Centre of the bounding box (rest orientation), metres.
+  /// Centre of the bounding box (rest orientation), or a shard's centroid; metres.
   public var position: Vector3
   /// Body-to-world rotation.
   public var orientation: Quaternion
@@ -101,104 +223,33 @@ public struct BodyPose: Sendable, Hashable {
   public var angularVelocity: Vector3
 }
 
-/// A horizontal surface bodies land on, slide along and leave: the floor, or the top face of
-/// a static box or cylinder.
-public struct SupportSurface: Sendable, Hashable {
-  public enum Region: Sendable, Hashable {
-    case everywhere
-    /// x in minX...maxX, z in minZ...maxZ.
-    case rectangle(minX: Double, maxX: Double, minZ: Double, maxZ: Double)
-    case disc(x: Double, z: Double, radius: Double)
-  }
-
-  public var height: Double
-  public var region: Region
-  public var restitution: Double
-  public var friction: Double
-
-  func contains(_ p: Vec3) -> Bool {
-    switch region {
-    case .everywhere: return true
-    case .rectangle(let x0, let x1, let z0, let z1): return p.x >= x0 && p.x <= x1 && p.z >= z0 && p.z <= z1
-    case .disc(let x, let z, let r): return (p.x - x) * (p.x - x) + (p.z - z) * (p.z - z) <= r * r
-    }
-  }
-
-  /// Distance along the horizontal unit vector `dir` from `p` (inside) to the region's edge.
-  func exitDistance(from p: Vec3, along dir: Vec3) -> Double {
-    switch region {
-    case .everywhere:
-      return .infinity
-    case .rectangle(let x0, let x1, let z0, let z1):
-      let tx = dir.x > 0 ? (x1 - p.x) / dir.x : dir.x < 0 ? (x0 - p.x) / dir.x : .infinity
-      let tz = dir.z > 0 ? (z1 - p.z) / dir.z : dir.z < 0 ? (z0 - p.z) / dir.z : .infinity
-      return max(min(tx, tz), 0)
-    case .disc(let x, let z, let r):
-      // |q + s·dir| = r with q the offset from the centre; the positive root.
-      let qx = p.x - x
-      let qz = p.z - z
-      let b = qx * dir.x + qz * dir.z
-      let c = qx * qx + qz * qz - r * r
-      return max(-b + (b * b - c).squareRoot(), 0)
-    }
-  }
-
-  /// The floor and the top faces of the scene's static boxes and cylinders.
-  static func surfaces(of world: WorldSpec) -> [SupportSurface] {
-    var result: [SupportSurface] = []
-    if let floor = world.floor {
-      result.append(
-        SupportSurface(height: 0, region: .everywhere, restitution: floor.restitution, friction: floor.friction))
-    }
-    for object in world.objects where object.isStatic {
-      let p = object.position
-      let region: Region
-      switch object.shape {
-      case .box(let w, _, let d):
-        region = .rectangle(minX: p.x - w / 2, maxX: p.x + w / 2, minZ: p.z - d / 2, maxZ: p.z + d / 2)
-      case .cylinder(let r, _):
-        region = .disc(x: p.x, z: p.z, radius: r)
-      case .sphere, .cup:
-        continue
-      }
-      result.append(
-        SupportSurface(
-          height: p.y + object.shape.height / 2, region: region, restitution: object.restitution,
-          friction: object.friction))
-    }
-    return result
-  }
-}
-
 /// The world's bodies on the fixed step grid.
 public struct Simulation: Sendable {
   public let settings: PhysicsSettings
   public let gravity: Double
-  /// The floor (first, when there is one) and the tops of static boxes and cylinders.
-  public let surfaces: [SupportSurface]
-  /// Index i is scenario object i.
+  /// Restitution and friction of the floor plane y = 0; nil without a floor.
+  let floor: (restitution: Double, friction: Double)?
+  /// Index i < scenario object count is scenario object i (also once broken); shards follow
+  /// in the order they were made.
   public private(set) var bodies: [RigidBody]
   /// Grid steps taken; the state is the world at `time`.
   public private(set) var stepCount = 0
+  /// Accumulated impulses of last step's contacts, looked up (never iterated) by key.
+  private var impulses: [ContactKey: ContactImpulse] = [:]
 
   public init(world: WorldSpec, settings: PhysicsSettings = PhysicsSettings()) {
     self.settings = settings
     gravity = world.gravity
-    surfaces = SupportSurface.surfaces(of: world)
-    bodies = world.objects.map(RigidBody.init)
-    for i in bodies.indices where !bodies[i].isStatic { settleIfTouching(&bodies[i]) }
+    floor = world.floor.map { ($0.restitution, $0.friction) }
+    bodies = world.objects.enumerated().map { RigidBody($1, index: $0) }
   }
 
   public var time: Double { Double(stepCount) * settings.timeStep }
 
-  /// Advances one grid step.
-  public mutating func step() {
-    for i in bodies.indices { advance(&bodies[i], by: settings.timeStep) }
-    stepCount += 1
-  }
-
   /// The bodies at time `t` (not before the current grid time). Steps the grid up to the last
-  /// grid time at or before `t`, then advances a copy by the remainder, leaving the grid as is.
+  /// grid time at or before `t`, then advances a copy by the remainder, leaving the grid as is:
+  /// bodies in free flight exactly, bodies the solver pushed at their velocity, kinematic
+  /// bodies onto their path.
   public mutating func bodies(at t: Double) -> [RigidBody] {
     let dt = settings.timeStep
     // The small slack absorbs rounding in k/fps vs n·dt so an exact grid time is not missed.
@@ -207,68 +258,174 @@ public struct Simulation: Sendable {
     let rest = t - time
     guard rest > 0 else { return bodies }
     var copy = bodies
-    for i in copy.indices { advance(&copy[i], by: rest) }
+    for i in copy.indices {
+      if case .kinematic(let path) = copy[i].motion {
+        copy[i].position = V3(RigidBody.pathPosition(path, at: t))
+      } else if copy[i].isActive {
+        if copy[i].wasPushed {
+          copy[i].position += copy[i].velocity * rest
+          copy[i].orientation = (Quaternion.spin(copy[i].angularVelocity, rest) * copy[i].orientation).normalized
+        } else {
+          fly(&copy[i], by: rest)
+        }
+      }
+    }
     return copy
   }
 
-  private var gravityVector: Vec3 { Vec3(0, -gravity, 0) }
+  private var gravityVector: V3 { V3(0, -gravity, 0) }
 
-  /// A body that starts touching a surface (within 1 nm), or slightly inside the floor, without
-  /// a real impact starts on it.
-  private func settleIfTouching(_ b: inout RigidBody) {
-    let low = b.lowestPoint
-    for (i, s) in surfaces.enumerated() where s.contains(b.position) {
-      let gap = low - s.height
-      let inside = s.region == .everywhere && gap < 0
-      guard inside || abs(gap) <= 1e-9 else { continue }
-      b.position.y -= gap
-      if -b.velocity.y < settings.restSpeed { land(&b, on: i) }
-      return
+  // MARK: - Stepping
+
+  /// Advances one grid step.
+  public mutating func step() {
+    let dt = settings.timeStep
+    let t0 = time
+    // Kinematic bodies move at their path's mean velocity over the step.
+    for i in bodies.indices {
+      if case .kinematic(let path) = bodies[i].motion {
+        let a = V3(RigidBody.pathPosition(path, at: t0))
+        bodies[i].position = a
+        bodies[i].velocity = (V3(RigidBody.pathPosition(path, at: t0 + dt)) - a) / dt
+      }
     }
-  }
+    wakeTouchedSleepers()
+    var contacts = generateContacts()
+    var inSolver = solverMembership(contacts)
+    // Bodies in flight break at their time of impact (flyWithImpacts); these are in contact.
+    if shatterHardImpacts(contacts.filter { inSolver[$0.a] }) {
+      contacts = generateContacts()
+      inSolver = solverMembership(contacts)
+    }
+    let solved = contacts.filter { inSolver[$0.a] }
+    var (solver, solverIndex) = makeSolver(solved, gravityOn: inSolver)
+    let energy = solver.kineticEnergy
+    solver.warmStart()
+    solver.solveVelocities(iterations: settings.velocityIterations)
+    solver.applyRestitution(kineticEnergyBefore: energy)
+    solver.solvePositions(iterations: settings.positionIterations)
+    let pushed = solver.pushed()
 
-  private func land(_ b: inout RigidBody, on surface: Int) {
-    b.support = surface
-    b.velocity.y = 0
-    b.angularVelocity = .zero
-  }
+    impulses = [:]
+    for row in solver.rows { impulses[row.key] = row.impulse }
 
-  /// Advances one body by `h` seconds, resolving impacts and edges inside the interval.
-  func advance(_ b: inout RigidBody, by h: Double) {
-    if b.isStatic || b.isAtRest { return }
-    var remaining = h
-    var events = 0
-    while remaining > 0 {
-      if let s = b.support {
-        let used = slide(&b, by: remaining, on: surfaces[s])
-        if used >= remaining { return }
-        b.support = nil  // slid past the edge: falls from here
-        remaining -= used
+    let startVelocity = bodies.map(\.velocity)
+    for (k, i) in solverIndex.enumerated() where i >= 0 && bodies[i].isActive {
+      let s = solver.bodies[k]
+      if pushed[k] {
+        bodies[i].velocity = s.velocity
+        bodies[i].angularVelocity = s.angularVelocity
+        bodies[i].position += (s.velocity + s.pseudoVelocity) * dt
+        let w = s.angularVelocity + s.pseudoAngularVelocity
+        bodies[i].orientation = (Quaternion.spin(w, dt) * bodies[i].orientation).normalized
+        bodies[i].wasPushed = true
       } else {
-        guard let (i, tau) = firstImpact(b, within: remaining) else {
-          fly(&b, by: remaining)
-          return
-        }
-        fly(&b, by: tau)
-        b.position.y -= b.lowestPoint - surfaces[i].height  // exactly on it, removing rounding
-        impact(&b, on: i)
-        remaining -= tau
-      }
-      events += 1
-      // A step is far shorter than any real bounce period; this many events in one means the
-      // bounces have decayed below what any camera resolves.
-      if events >= 16 {
-        if b.support == nil, let s = surfaceBelow(b) { land(&b, on: s) }
-        if events >= 32 {
-          if b.support == nil { fly(&b, by: remaining) }
-          return
-        }
+        inSolver[i] = false
+        bodies[i].velocity = startVelocity[i]  // the solver added gravity; the flight adds it exactly
       }
     }
+    for i in bodies.indices where bodies[i].isActive && !inSolver[i] {
+      bodies[i].wasPushed = false
+      flyWithImpacts(i, by: dt)
+    }
+    for i in bodies.indices {
+      if case .kinematic(let path) = bodies[i].motion {
+        bodies[i].position = V3(RigidBody.pathPosition(path, at: t0 + dt))
+      }
+    }
+    stepCount += 1
+    updateSleep(contacts: solved)
   }
 
-  private func surfaceBelow(_ b: RigidBody) -> Int? {
-    surfaces.indices.first { surfaces[$0].contains(b.position) && abs(b.lowestPoint - surfaces[$0].height) < 1e-9 }
+  /// A body joins the solver when it touches something or may meet another moving body
+  /// within the step; the rest fly exactly.
+  private func solverMembership(_ contacts: [Contact]) -> [Bool] {
+    var inSolver = [Bool](repeating: false, count: bodies.count)
+    for c in contacts {
+      if c.separation <= 1e-6 { inSolver[c.a] = true }
+      if case .body(let b) = c.b, bodies[b].isActive {
+        inSolver[c.a] = true
+        inSolver[b] = true
+      }
+    }
+    return inSolver
+  }
+
+  /// A solver over `contacts`, and the body behind each solver body (-1 for the floor, which
+  /// is solver body 0). Active bodies in `gravityOn` get this step's gravity first.
+  private func makeSolver(_ contacts: [Contact], gravityOn: [Bool], warm: Bool = true) -> (ContactSolver, [Int]) {
+    var slot = [Int](repeating: -1, count: bodies.count)
+    var list: [SolverBody] = [SolverBody(velocity: .zero, angularVelocity: .zero, invMass: 0, invInertia: .zero, position: .zero)]
+    var solverIndex = [-1]
+    func index(_ i: Int) -> Int {
+      if slot[i] < 0 {
+        let b = bodies[i]
+        let active = b.isActive
+        var v = b.velocity
+        if active && gravityOn[i] { v += gravityVector * settings.timeStep }
+        list.append(
+          SolverBody(
+            velocity: active || b.isKinematic ? v : .zero, angularVelocity: active ? b.angularVelocity : .zero,
+            invMass: active ? b.invMass : 0, invInertia: active ? b.worldInvInertia : .zero, position: b.position))
+        solverIndex.append(i)
+        slot[i] = list.count - 1
+      }
+      return slot[i]
+    }
+    var pairs: [(Contact, Int, Int)] = []
+    for c in contacts {
+      let a = index(c.a)
+      let b: Int
+      if case .body(let j) = c.b { b = index(j) } else { b = 0 }
+      pairs.append((c, a, b))
+    }
+    var solver = ContactSolver(bodies: list, settings: settings)
+    for (c, a, b) in pairs {
+      let (e, mu) = coefficients(c)
+      solver.add(c, a: a, b: b, restitution: e, friction: mu, previous: warm ? impulses[c.key] : nil)
+    }
+    return (solver, solverIndex)
+  }
+
+  private func coefficients(_ c: Contact) -> (restitution: Double, friction: Double) {
+    let a = bodies[c.a]
+    let other: (restitution: Double, friction: Double)
+    switch c.b {
+    case .floor: other = floor ?? (0, 0)
+    case .body(let j): other = (bodies[j].restitution, bodies[j].friction)
+    }
+    return (min(max(a.restitution * other.restitution, 0), 1), max(a.friction * other.friction, 0))
+  }
+
+  /// Contacts of every active body with the floor and with every other body (each pair once).
+  private func generateContacts() -> [Contact] {
+    var out: [Contact] = []
+    let dt = settings.timeStep
+    let placed = bodies.map(\.placed)
+    let reach = bodies.map { b in (b.velocity.length + b.angularVelocity.length * b.collision.radius) * dt }
+    for i in bodies.indices where bodies[i].isActive {
+      if floor != nil {
+        Collision.floorContacts(placed[i], index: i, margin: settings.margin + reach[i], into: &out)
+      }
+      for j in bodies.indices where j != i && !bodies[j].isBroken {
+        // Each pair of active bodies once; other bodies always as the partner.
+        if bodies[j].isActive && j < i { continue }
+        Collision.pairContacts(
+          placed[i], index: i, placed[j], index: j, margin: settings.margin + reach[i] + reach[j], into: &out)
+      }
+    }
+    return out
+  }
+
+  /// Contacts of active body `i` with the floor and with immovable bodies only.
+  private func immovableContacts(of b: RigidBody, index i: Int, margin: Double) -> [Contact] {
+    var out: [Contact] = []
+    let placed = b.placed
+    if floor != nil { Collision.floorContacts(placed, index: i, margin: margin, into: &out) }
+    for j in bodies.indices where j != i && !bodies[j].isBroken && !bodies[j].isActive {
+      Collision.pairContacts(placed, index: i, bodies[j].placed, index: j, margin: margin, into: &out)
+    }
+    return out
   }
 
   private func fly(_ b: inout RigidBody, by h: Double) {
@@ -280,83 +437,164 @@ public struct Simulation: Sendable {
     }
   }
 
-  /// The earliest surface the lowest point, moving as in free flight, reaches from above within
-  /// [0, h] with the body's centre over the surface at that instant. With rotation, the lowest
-  /// point's offset is taken as at the step's start.
-  private func firstImpact(_ b: RigidBody, within h: Double) -> (Int, Double)? {
-    var best: (Int, Double)?
-    for (i, s) in surfaces.enumerated() {
-      let gap = b.lowestPoint - s.height
-      // Only surfaces at or below the body; the floor also catches a body slightly inside it.
-      guard gap >= -1e-9 || s.region == .everywhere else { continue }
-      guard let tau = timeToDescend(max(gap, 0), vy: b.velocity.y), tau <= h, tau < (best?.1 ?? .infinity),
-        tau > 0 || b.velocity.y < 0  // on the plane but not moving into it: just slid off its edge
+  /// Exact flight of body `i` for `h` seconds, stopping at each first touch of the floor or an
+  /// immovable body (found by bisection on the flight) to resolve the impact there.
+  private mutating func flyWithImpacts(_ i: Int, by h: Double) {
+    let tolerance = 1e-12  // m of overlap that counts as touching
+    func overlaps(_ b: RigidBody) -> Bool {
+      immovableContacts(of: b, index: i, margin: -tolerance).isEmpty == false
+    }
+    var remaining = h
+    for _ in 0..<4 {
+      var trial = bodies[i]
+      fly(&trial, by: remaining)
+      guard overlaps(trial) else {
+        bodies[i] = trial
+        return
+      }
+      var lo = 0.0
+      var hi = remaining
+      while hi - lo > 1e-15 {
+        let mid = 0.5 * (lo + hi)
+        if mid <= lo || mid >= hi { break }
+        var probe = bodies[i]
+        fly(&probe, by: mid)
+        if overlaps(probe) { hi = mid } else { lo = mid }
+      }
+      fly(&bodies[i], by: lo)
+      remaining -= lo
+      let contacts = immovableContacts(of: bodies[i], index: i, margin: settings.margin)
+      if shatterHardImpacts(contacts) {
+        for k in bodies.indices where k >= i && bodies[k].isActive && bodies[k].origin == bodies[i].origin {
+          fly(&bodies[k], by: remaining)
+        }
+        return
+      }
+      guard !contacts.isEmpty else { break }
+      var (solver, _) = makeSolver(contacts, gravityOn: [Bool](repeating: false, count: bodies.count), warm: false)
+      let energy = solver.kineticEnergy
+      solver.solveVelocities(iterations: settings.velocityIterations)
+      solver.applyRestitution(kineticEnergyBefore: energy)
+      let s = solver.bodies[1]
+      bodies[i].velocity = s.velocity
+      bodies[i].angularVelocity = s.angularVelocity
+    }
+    fly(&bodies[i], by: remaining)
+  }
+
+  // MARK: - Sleep
+
+  /// Wakes the group of a sleeping body that a faster body (or a moving kinematic one) is
+  /// about to touch.
+  private mutating func wakeTouchedSleepers() {
+    let dt = settings.timeStep
+    for i in bodies.indices where !bodies[i].isBroken {
+      let moving = bodies[i].isActive || bodies[i].isKinematic
+      guard moving, bodies[i].velocity.length > settings.sleepSpeed || bodies[i].angularVelocity.length > settings.sleepSpeed
       else { continue }
-      let p = b.position + b.velocity * tau
-      if s.contains(p) { best = (i, tau) }
-    }
-    return best
-  }
-
-  /// Time for a point `gap` above a plane, moving up at `vy` under gravity, to reach it.
-  private func timeToDescend(_ gap: Double, vy: Double) -> Double? {
-    let g = gravity
-    // Solve gap + vy·s − ½g·s² = 0 for the root s ≥ 0, in the form that does not cancel.
-    let q = (vy * vy + 2 * g * gap).squareRoot()
-    if vy < 0 { return 2 * gap / (q - vy) }
-    if g > 0 { return (vy + q) / g }
-    return nil
-  }
-
-  private func impact(_ b: inout RigidBody, on i: Int) {
-    let s = surfaces[i]
-    let e = min(max(b.restitution * s.restitution, 0), 1)
-    let mu = max(b.friction * s.friction, 0)
-    let approach = max(-b.velocity.y, 0)
-    let bounces = approach >= settings.restSpeed && e > 0
-    let normalImpulse = bounces ? (1 + e) * approach : approach
-    applyFriction(&b, impulse: mu * normalImpulse)
-    if bounces {
-      b.velocity.y = e * approach
-    } else {
-      land(&b, on: i)
+      for j in bodies.indices where bodies[j].isSleeping && !bodies[j].isBroken {
+        let reach =
+          bodies[i].collision.radius + bodies[j].collision.radius + settings.margin + bodies[i].velocity.length * dt
+        let d = bodies[i].position - bodies[j].position
+        guard d.dot(d) <= reach * reach else { continue }
+        var out: [Contact] = []
+        Collision.pairContacts(
+          bodies[j].placed, index: j, bodies[i].placed, index: i, margin: settings.margin + bodies[i].velocity.length * dt,
+          into: &out)
+        if !out.isEmpty { wake(island: bodies[j].island) }
+      }
     }
   }
 
-  /// Removes up to `impulse` (m/s) of tangential velocity, never reversing it.
-  private func applyFriction(_ b: inout RigidBody, impulse: Double) {
-    let tangential = Vec3(b.velocity.x, 0, b.velocity.z)
-    let speed = tangential.length
-    guard speed > 0 else { return }
-    let kept = speed > impulse ? tangential * ((speed - impulse) / speed) : .zero
-    b.velocity.x = kept.x
-    b.velocity.z = kept.z
+  private mutating func wake(island: Int) {
+    for k in bodies.indices where bodies[k].isSleeping && bodies[k].island == island {
+      bodies[k].isSleeping = false
+      bodies[k].stillTime = 0
+      bodies[k].island = -1
+    }
   }
 
-  /// Sliding on a surface under Coulomb friction: constant deceleration μ·g against the
-  /// motion, solved exactly including the instant it stops or its centre passes the edge.
-  /// Returns the time used: `h`, or less when the body left the surface.
-  private func slide(_ b: inout RigidBody, by h: Double, on surface: SupportSurface) -> Double {
-    let decel = max(b.friction * surface.friction, 0) * max(gravity, 0)
-    let tangential = Vec3(b.velocity.x, 0, b.velocity.z)
-    let speed = tangential.length
-    guard speed > 0 else { return h }
-    let dir = tangential / speed
-    var t = decel > 0 ? min(h, speed / decel) : h
-    var travelled = speed * t - 0.5 * decel * t * t
-    let edge = surface.exitDistance(from: b.position, along: dir)
-    let leaves = travelled > edge
-    if leaves {
-      // speed·s − ½·decel·s² = edge, the smaller root, in the form that does not cancel.
-      let q = (speed * speed - 2 * decel * edge).squareRoot()
-      t = 2 * edge / (speed + q)
-      travelled = edge
+  /// Counts how long each active body has been still, then puts to sleep every group of
+  /// touching active bodies that have all been still for `sleepDelay`.
+  private mutating func updateSleep(contacts: [Contact]) {
+    let dt = settings.timeStep
+    let limit = settings.sleepSpeed
+    for i in bodies.indices where bodies[i].isActive {
+      let still = bodies[i].velocity.length < limit && bodies[i].angularVelocity.length < limit * 5
+      bodies[i].stillTime = still ? bodies[i].stillTime + dt : 0
     }
-    let newSpeed = leaves || t == h ? speed - decel * t : 0
-    b.position.x += dir.x * travelled
-    b.position.z += dir.z * travelled
-    b.velocity.x = dir.x * newSpeed
-    b.velocity.z = dir.z * newSpeed
-    return leaves ? t : h
+    // Union-find over active bodies in contact; the root is the lowest index.
+    var parent = Array(bodies.indices)
+    func root(_ i: Int) -> Int {
+      var r = i
+      while parent[r] != r { r = parent[r] }
+      return r
+    }
+    for c in contacts {
+      guard case .body(let j) = c.b, bodies[j].isActive, bodies[c.a].isActive else { continue }
+      let (x, y) = (root(c.a), root(j))
+      if x != y { parent[max(x, y)] = min(x, y) }
+    }
+    var allStill = [Bool](repeating: true, count: bodies.count)
+    for i in bodies.indices where bodies[i].isActive && bodies[i].stillTime < settings.sleepDelay {
+      allStill[root(i)] = false
+    }
+    for i in bodies.indices where bodies[i].isActive && allStill[root(i)] {
+      bodies[i].isSleeping = true
+      bodies[i].island = root(i)
+      bodies[i].velocity = .zero
+      bodies[i].angularVelocity = .zero
+      bodies[i].wasPushed = false
+    }
+  }
+
+  // MARK: - Shatter
+
+  /// Breaks every breakable active body that one of `contacts` hits along its normal at its
+  /// threshold speed or faster, and which would touch within the step. Returns whether any broke.
+  private mutating func shatterHardImpacts(_ contacts: [Contact]) -> Bool {
+    var broke = false
+    guard bodies.indices.contains(where: { bodies[$0].breakable != nil && bodies[$0].isActive }) else { return false }
+    func pointVelocity(_ i: Int, _ p: V3) -> V3 {
+      bodies[i].isSleeping ? .zero : bodies[i].velocity + bodies[i].angularVelocity.cross(p - bodies[i].position)
+    }
+    for c in contacts {
+      var partner: Int?
+      if case .body(let j) = c.b { partner = j }
+      let v = pointVelocity(c.a, c.point) - (partner.map { pointVelocity($0, c.point) } ?? .zero)
+      let approach = -v.dot(c.normal)
+      guard c.separation <= approach * settings.timeStep else { continue }
+      for i in [c.a] + (partner.map { [$0] } ?? []) {
+        guard let rule = bodies[i].breakable, rule.pieces > 1, bodies[i].isActive, approach >= rule.threshold
+        else { continue }
+        shatter(i)
+        broke = true
+      }
+    }
+    return broke
+  }
+
+  /// Replaces body `i` by its shards, which inherit its velocity field plus a small outward kick.
+  private mutating func shatter(_ i: Int) {
+    let parent = bodies[i]
+    guard case .shape(let shape) = parent.geometry else { return }
+    let pieces = Shatter.pieces(of: shape, count: parent.breakable?.pieces ?? 0)
+    guard !pieces.isEmpty else { return }
+    bodies[i].isBroken = true
+    let rotation = parent.orientation.mat3
+    for (k, piece) in pieces.enumerated() {
+      let offset = rotation * piece.centroid
+      var outward = offset - V3(0, offset.y, 0)
+      outward = outward.length > 1e-12 ? outward.normalized : V3(0, 1, 0)
+      // A fixed fraction of a metre per second: visible spreading, far below impact speeds.
+      let kick = Shatter.kickSpeed * (1 + 0.25 * sin(Double(k) * 2.399))
+      bodies.append(
+        RigidBody(
+          geometry: .convexPiece(piece.shard), origin: parent.origin, motion: .dynamic,
+          restitution: parent.restitution, friction: parent.friction, density: parent.density, breakable: nil,
+          position: parent.position + offset,
+          velocity: parent.velocity + parent.angularVelocity.cross(offset) + outward * kick,
+          orientation: parent.orientation, angularVelocity: parent.angularVelocity))
+    }
   }
 }
