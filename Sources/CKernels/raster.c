@@ -32,16 +32,18 @@ void pk_transform_vertices(const float *restrict positions, const float *restric
   }
 }
 
-/* A vertex on its way through clipping: camera position and normal. */
+/* A vertex on its way through clipping: camera position, normal, texture coordinates. */
 typedef struct clip_vertex {
   double p[3];
   float n[3];
+  float uv[2];
 } clip_vertex;
 
-/* A screen-space vertex: sample coordinates, 1/Z, normal. */
+/* A screen-space vertex: sample coordinates, 1/Z, normal, texture coordinates. */
 typedef struct screen_vertex {
   double u, v, iz;
   float n[3];
+  float uv[2];
 } screen_vertex;
 
 /* An edge function a→b, stored so that the two triangles sharing an edge compute exactly
@@ -51,22 +53,24 @@ typedef struct edge {
   int owns_ties;
 } edge;
 
-static edge make_edge(const screen_vertex *from, const screen_vertex *to) {
+static edge make_edge(double fu, double fv, double tu, double tv) {
   edge e;
-  const screen_vertex *p = from, *q = to;
+  double pu = fu, pv = fv, qu = tu, qv = tv;
   e.sign = 1.0;
-  if (p->u > q->u || (p->u == q->u && p->v > q->v)) {
-    p = to;
-    q = from;
+  if (pu > qu || (pu == qu && pv > qv)) {
+    pu = tu;
+    pv = tv;
+    qu = fu;
+    qv = fv;
     e.sign = -1.0;
   }
-  e.au = p->u;
-  e.av = p->v;
-  e.a = -(q->v - p->v);
-  e.b = q->u - p->u;
+  e.au = pu;
+  e.av = pv;
+  e.a = -(qv - pv);
+  e.b = qu - pu;
   /* Exactly one of the two triangles sharing an edge traverses it with dv > 0 (or dv == 0 and
    * du < 0), so a sample exactly on the edge goes to exactly one of them. */
-  const double du = to->u - from->u, dv = to->v - from->v;
+  const double du = tu - fu, dv = tv - fv;
   e.owns_ties = dv > 0 || (dv == 0 && du < 0);
   return e;
 }
@@ -91,21 +95,283 @@ static inline int covered(const edge e[3], const double row[3], double pu) {
          inside(&e[2], edge_at(&e[2], row[2], pu));
 }
 
-static void shade(const pk_raster_material *m, float nx, float ny, float nz, uint16_t out[3]) {
+/* A counter-clockwise (positive area) triangle ready to scan: its edges (edge k faces vertex
+ * k) and the sample rectangle its bounding box touches. */
+typedef struct triangle {
+  edge e[3];
+  double inv_area;
+  int32_t x0, x1, y0, y1;
+} triangle;
+
+/* Sets up the triangle (u[k], v[k]) of positive `area` over a width×height grid; 0 when no
+ * sample centre can be inside. */
+static int setup_triangle(const double u[3], const double v[3], double area, int32_t width,
+                          int32_t height, triangle *t) {
+  const double umin = fmin(u[0], fmin(u[1], u[2])), umax = fmax(u[0], fmax(u[1], u[2]));
+  const double vmin = fmin(v[0], fmin(v[1], v[2])), vmax = fmax(v[0], fmax(v[1], v[2]));
+  /* Samples whose centres x + 0.5 lie in [umin, umax]. */
+  const double x0d = fmax(ceil(umin - 0.5), 0.0), x1d = fmin(floor(umax - 0.5), width - 1.0);
+  const double y0d = fmax(ceil(vmin - 0.5), 0.0), y1d = fmin(floor(vmax - 0.5), height - 1.0);
+  if (!(x0d <= x1d && y0d <= y1d)) return 0;
+  t->x0 = (int32_t)x0d;
+  t->x1 = (int32_t)x1d;
+  t->y0 = (int32_t)y0d;
+  t->y1 = (int32_t)y1d;
+  t->e[0] = make_edge(u[1], v[1], u[2], v[2]);
+  t->e[1] = make_edge(u[2], v[2], u[0], v[0]);
+  t->e[2] = make_edge(u[0], v[0], u[1], v[1]);
+  t->inv_area = 1.0 / area;
+  return 1;
+}
+
+/* The covered samples [*xl, *xr] of the row centred at pv, and the row's edge values. The
+ * covered samples of a row form one interval: solve each edge for it, widen by one sample
+ * for rounding, then trim with the exact test so the tie rule decides the ends. 0 if none. */
+static int row_span(const triangle *t, double pv, double row[3], int32_t *xl, int32_t *xr) {
+  double lo = t->x0, hi = t->x1;
+  for (int k = 0; k < 3; k++) {
+    const edge *e = &t->e[k];
+    row[k] = edge_row(e, pv);
+    const double slope = e->sign * e->a;
+    if (slope == 0) {
+      if (!inside(e, edge_at(e, row[k], 0.0))) return 0;
+      continue;
+    }
+    const double x_zero = e->au - row[k] / e->a - 0.5;
+    if (slope > 0) lo = fmax(lo, ceil(x_zero) - 1);
+    else hi = fmin(hi, floor(x_zero) + 1);
+  }
+  if (lo > hi) return 0;
+  int32_t l = (int32_t)lo, r = (int32_t)hi;
+  while (l <= r && !covered(t->e, row, l + 0.5)) l++;
+  while (r >= l && !covered(t->e, row, r + 0.5)) r--;
+  *xl = l;
+  *xr = r;
+  return l <= r;
+}
+
+/* A quantity interpolated linearly in sample space: q(pu, pv) = dx·pu + dy·pv + c. Given its
+ * values at the three vertices, through the edge functions (barycentric weights). */
+typedef struct plane {
+  double dx, dy, c;
+} plane;
+
+static plane make_plane(const triangle *t, double q0, double q1, double q2) {
+  const double q[3] = {q0, q1, q2};
+  plane p = {0, 0, 0};
+  for (int k = 0; k < 3; k++) {
+    const edge *e = &t->e[k];
+    const double w = e->sign * q[k] * t->inv_area;
+    p.dx += w * e->a;
+    p.dy += w * e->b;
+    p.c += w * (-e->a * e->au - e->b * e->av);
+  }
+  return p;
+}
+
+static inline uint32_t hash2(int32_t x, int32_t y) {
+  uint32_t h = (uint32_t)x * 0x8da6b343u ^ (uint32_t)y * 0xd8163841u;
+  h ^= h >> 15;
+  h *= 0x2c1b3c6du;
+  h ^= h >> 12;
+  h *= 0x297a2d39u;
+  h ^= h >> 15;
+  return h;
+}
+
+/* Value noise in [0, 1]: hashed lattice values, smoothly interpolated. */
+static float value_noise(double x, double y) {
+  const double xf = floor(x), yf = floor(y);
+  const int32_t xi = (int32_t)xf, yi = (int32_t)yf;
+  const float fx = (float)(x - xf), fy = (float)(y - yf);
+  const float sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy);
+  const float scale = 1.0f / 4294967295.0f;
+  const float a = hash2(xi, yi) * scale, b = hash2(xi + 1, yi) * scale;
+  const float c = hash2(xi, yi + 1) * scale, d = hash2(xi + 1, yi + 1) * scale;
+  return (a + (b - a) * sx) + ((c + (d - c) * sx) - (a + (b - a) * sx)) * sy;
+}
+
+/* The weight of the `other` colour at texture coordinates (u, v), metres. */
+static float texture_weight(const pk_raster_material *m, double u, double v) {
+  const double x = u / m->texture_size, y = v / m->texture_size;
+  switch (m->texture) {
+  case PK_TEXTURE_CHECKER:
+    return (float)(((int64_t)floor(x) + (int64_t)floor(y)) & 1);
+  case PK_TEXTURE_TILES: {
+    const double grout = 0.08;
+    return (x - floor(x) < grout || y - floor(y) < grout) ? 1.0f : 0.0f;
+  }
+  case PK_TEXTURE_WOOD: {
+    /* Bands across u, bent by low-frequency noise, with fine streaks along v. */
+    const double ring = x + 1.2 * value_noise(x * 0.6, y * 0.15) + 0.15 * value_noise(x * 4, y * 0.5);
+    const float f = (float)(ring - floor(ring));
+    const float w = fabsf(2 * f - 1);
+    return w * w * (3 - 2 * w);
+  }
+  default:
+    return 0.0f;
+  }
+}
+
+/* The fraction of a 3×3 percentage-closer filter around the sample that sees the light.
+ * (pu, pv) is the sample position and iz its 1/Z; ndl > 0 is the cosine to the light, which
+ * sets the slope-scaled depth bias that keeps a surface from shadowing itself. */
+static float shadow_lit(const pk_shadow_map *map, const pk_raster_camera *c, double pu, double pv,
+                        double iz, float ndl) {
+  const double z = 1.0 / iz, x = (pu - c->cx) / c->fx * z, y = (pv - c->cy) / c->fy * z;
+  const double *M = map->from_camera;
+  const double s = M[0] * x + M[1] * y + M[2] * z + M[3];
+  const double t = M[4] * x + M[5] * y + M[6] * z + M[7];
+  const double d = M[8] * x + M[9] * y + M[10] * z + M[11];
+  if (!(s >= -1 && t >= -1 && s < map->width + 1 && t < map->height + 1)) return 1.0f;
+  double slope = sqrt(fmax(0.0, 1.0 - (double)ndl * ndl)) / ndl;
+  if (slope > 8) slope = 8;
+  const double limit = d + map->texel * (1.0 + 2.0 * slope);
+  const int32_t si = (int32_t)floor(s), ti = (int32_t)floor(t);
+  int dark = 0;
+  for (int32_t j = ti - 1; j <= ti + 1; j++) {
+    if (j < 0 || j >= map->height) continue;
+    const float *row = map->depth + (ptrdiff_t)j * map->width;
+    for (int32_t i = si - 1; i <= si + 1; i++)
+      if (i >= 0 && i < map->width && row[i] > limit) dark++;
+  }
+  return 1.0f - dark / 9.0f;
+}
+
+/* Samples of the row at pv whose map coordinates may fall within one texel of the shadow map,
+ * as [*a, *b] inside [xl, xr] (empty when *a > *b). Map coordinates along a row are
+ * (α·pu + β)/iz(pu) + γ with iz affine and positive, so each bound is one linear inequality
+ * in pu; the interval is widened by a sample for rounding. Samples outside are lit. */
+static void shadow_span(const pk_shadow_map *map, const pk_raster_camera *c, double iz_dx,
+                        double iz_row, double pv, int32_t xl, int32_t xr, int32_t *a,
+                        int32_t *b) {
+  double lo = xl, hi = xr;
+  const double bounds[2][2] = {{-2.0, map->width + 2.0}, {-2.0, map->height + 2.0}};
+  for (int k = 0; k < 2; k++) {
+    const double *M = map->from_camera + 4 * k;
+    const double alpha = M[0] / c->fx;
+    const double beta = -M[0] * c->cx / c->fx + M[1] * (pv - c->cy) / c->fy + M[2];
+    const double gamma = M[3];
+    for (int side = 0; side < 2; side++) {
+      /* value ≥ low:  (α + (γ − low)·iz_dx)·pu ≥ −(β + (γ − low)·iz_row)
+       * value ≤ high: ((high − γ)·iz_dx − α)·pu ≥ −((high − γ)·iz_row − β) */
+      const double bound = bounds[k][side];
+      const double sa = side == 0 ? alpha + (gamma - bound) * iz_dx : (bound - gamma) * iz_dx - alpha;
+      const double sb = side == 0 ? -(beta + (gamma - bound) * iz_row) : -((bound - gamma) * iz_row - beta);
+      if (sa > 0) lo = fmax(lo, ceil(sb / sa - 0.5) - 1);
+      else if (sa < 0) hi = fmin(hi, floor(sb / sa - 0.5) + 1);
+      else if (sb > 0) {
+        *a = xr + 1;
+        *b = xr;
+        return;
+      }
+    }
+  }
+  if (!(lo <= hi)) {
+    *a = xr + 1;
+    *b = xr;
+    return;
+  }
+  *a = (int32_t)lo;
+  *b = (int32_t)hi;
+}
+
+static inline void shade_color(const pk_raster_material *m, const float albedo[3], float nx,
+                               float ny, float nz, float lit_scale, uint16_t out[3]) {
   const float len2 = nx * nx + ny * ny + nz * nz;
   float lambert = 0.0f;
   if (len2 > 0) {
     const float d = (nx * m->light[0] + ny * m->light[1] + nz * m->light[2]) / sqrtf(len2);
     lambert = d > 0 ? d : 0;
   }
-  const float k = m->ambient + m->diffuse * lambert;
-  out[0] = to_u16(m->albedo[0] * k);
-  out[1] = to_u16(m->albedo[1] * k);
-  out[2] = to_u16(m->albedo[2] * k);
+  const float k = m->ambient + m->diffuse * lambert * lit_scale;
+  out[0] = to_u16(albedo[0] * k);
+  out[1] = to_u16(albedo[1] * k);
+  out[2] = to_u16(albedo[2] * k);
 }
 
-static void draw_triangle(const pk_raster_target *t, const pk_raster_material *m,
-                          screen_vertex s0, screen_vertex s1, screen_vertex s2) {
+static inline float cosine_to_light(const pk_raster_material *m, float nx, float ny, float nz) {
+  const float len2 = nx * nx + ny * ny + nz * nz;
+  if (!(len2 > 0)) return 0;
+  return (nx * m->light[0] + ny * m->light[1] + nz * m->light[2]) / sqrtf(len2);
+}
+
+/* Per-triangle state of the general (per-sample) shading path. */
+typedef struct shading {
+  const pk_raster_target *t;
+  const pk_raster_material *m;
+  const pk_raster_camera *c;
+  int flat;
+  float flat_n[3];
+  plane iz, n[3], uv[2];
+} shading;
+
+static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, int32_t xb) {
+  const pk_raster_target *t = sh->t;
+  const pk_raster_material *m = sh->m;
+  float *restrict depth = t->inv_depth + y * t->depth_stride;
+  uint16_t *restrict ids = t->ids + y * t->id_stride;
+  uint16_t *restrict red = t->color[0] + y * t->color_stride;
+  uint16_t *restrict green = t->color[1] + y * t->color_stride;
+  uint16_t *restrict blue = t->color[2] + y * t->color_stride;
+  const double iz_row = sh->iz.dy * pv + sh->iz.c;
+  for (int32_t x = xa; x <= xb; x++) {
+    const double pu = x + 0.5;
+    const double izd = sh->iz.dx * pu + iz_row;
+    const float iz = (float)izd;
+    if (!(iz > depth[x])) continue;
+    depth[x] = iz;
+    ids[x] = m->id;
+    float n[3];
+    for (int k = 0; k < 3; k++)
+      /* n·(1/Z) interpolates linearly; the renormalization removes the common factor. */
+      n[k] = sh->flat ? sh->flat_n[k] : (float)(sh->n[k].dx * pu + sh->n[k].dy * pv + sh->n[k].c);
+    float albedo[3] = {m->albedo[0], m->albedo[1], m->albedo[2]};
+    if (m->texture != PK_TEXTURE_NONE) {
+      const double u = (sh->uv[0].dx * pu + sh->uv[0].dy * pv + sh->uv[0].c) / izd;
+      const double v = (sh->uv[1].dx * pu + sh->uv[1].dy * pv + sh->uv[1].c) / izd;
+      const float w = texture_weight(m, u, v);
+      for (int k = 0; k < 3; k++) albedo[k] += (m->other[k] - albedo[k]) * w;
+    }
+    float lit = 1.0f;
+    if (m->shadow) {
+      const float ndl = cosine_to_light(m, n[0], n[1], n[2]);
+      if (ndl > 0) lit = shadow_lit(m->shadow, sh->c, pu, pv, izd, ndl);
+    }
+    uint16_t rgb[3];
+    shade_color(m, albedo, n[0], n[1], n[2], lit, rgb);
+    red[x] = rgb[0];
+    green[x] = rgb[1];
+    blue[x] = rgb[2];
+  }
+}
+
+/* Large flat untextured triangles (the floor) cover most samples. Selects instead of branches
+ * and planar buffers let the compiler vectorize this loop. */
+static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double iz_row,
+                      int32_t xa, int32_t xb, uint16_t id, const uint16_t color[3]) {
+  float *restrict depth = t->inv_depth + y * t->depth_stride;
+  uint16_t *restrict ids = t->ids + y * t->id_stride;
+  uint16_t *restrict red = t->color[0] + y * t->color_stride;
+  uint16_t *restrict green = t->color[1] + y * t->color_stride;
+  uint16_t *restrict blue = t->color[2] + y * t->color_stride;
+  const uint16_t r = color[0], g = color[1], b = color[2];
+  for (int32_t x = xa; x <= xb; x++) {
+    const float iz = (float)(iz_dx * (x + 0.5) + iz_row);
+    const float old_iz = depth[x];
+    const uint16_t old_id = ids[x], old_r = red[x], old_g = green[x], old_b = blue[x];
+    const int nearer = iz > old_iz;
+    depth[x] = nearer ? iz : old_iz;
+    ids[x] = nearer ? id : old_id;
+    red[x] = nearer ? r : old_r;
+    green[x] = nearer ? g : old_g;
+    blue[x] = nearer ? b : old_b;
+  }
+}
+
+static void draw_triangle(const pk_raster_target *t, const pk_raster_camera *c,
+                          const pk_raster_material *m, screen_vertex s0, screen_vertex s1,
+                          screen_vertex s2) {
   double area = (s1.u - s0.u) * (s2.v - s0.v) - (s2.u - s0.u) * (s1.v - s0.v);
   if (!(area != 0)) return;
   if (area < 0) {
@@ -114,92 +380,50 @@ static void draw_triangle(const pk_raster_target *t, const pk_raster_material *m
     s2 = tmp;
     area = -area;
   }
-  double umin = fmin(s0.u, fmin(s1.u, s2.u)), umax = fmax(s0.u, fmax(s1.u, s2.u));
-  double vmin = fmin(s0.v, fmin(s1.v, s2.v)), vmax = fmax(s0.v, fmax(s1.v, s2.v));
-  /* Samples whose centres x + 0.5 lie in [umin, umax]. */
-  const double x0d = fmax(ceil(umin - 0.5), 0.0), x1d = fmin(floor(umax - 0.5), t->width - 1.0);
-  const double y0d = fmax(ceil(vmin - 0.5), 0.0), y1d = fmin(floor(vmax - 0.5), t->height - 1.0);
-  if (x0d > x1d || y0d > y1d) return;
-  const int32_t x0 = (int32_t)x0d, x1 = (int32_t)x1d, y0 = (int32_t)y0d, y1 = (int32_t)y1d;
+  const double us[3] = {s0.u, s1.u, s2.u}, vs[3] = {s0.v, s1.v, s2.v};
+  triangle tri;
+  if (!setup_triangle(us, vs, area, t->width, t->height, &tri)) return;
 
-  const edge e[3] = {make_edge(&s1, &s2), make_edge(&s2, &s0), make_edge(&s0, &s1)};
-  const double inv_area = 1.0 / area;
-  /* 1/Z is affine in screen space: iz(x, y) = iz_dx·(x + 0.5) + iz_row(y). */
-  const double iz_dx =
-      (e[0].sign * e[0].a * s0.iz + e[1].sign * e[1].a * s1.iz + e[2].sign * e[2].a * s2.iz) *
-      inv_area;
-  const int flat = s0.n[0] == s1.n[0] && s0.n[1] == s1.n[1] && s0.n[2] == s1.n[2] &&
-                   s0.n[0] == s2.n[0] && s0.n[1] == s2.n[1] && s0.n[2] == s2.n[2];
+  shading sh;
+  sh.t = t;
+  sh.m = m;
+  sh.c = c;
+  sh.iz = make_plane(&tri, s0.iz, s1.iz, s2.iz);
+  sh.flat = s0.n[0] == s1.n[0] && s0.n[1] == s1.n[1] && s0.n[2] == s1.n[2] &&
+            s0.n[0] == s2.n[0] && s0.n[1] == s2.n[1] && s0.n[2] == s2.n[2];
+  for (int k = 0; k < 3; k++) {
+    sh.flat_n[k] = s0.n[k];
+    if (!sh.flat) sh.n[k] = make_plane(&tri, s0.n[k] * s0.iz, s1.n[k] * s1.iz, s2.n[k] * s2.iz);
+  }
+  if (m->texture != PK_TEXTURE_NONE)
+    for (int k = 0; k < 2; k++)
+      sh.uv[k] = make_plane(&tri, s0.uv[k] * s0.iz, s1.uv[k] * s1.iz, s2.uv[k] * s2.iz);
+  const int fast = sh.flat && m->texture == PK_TEXTURE_NONE;
   uint16_t flat_color[3];
-  if (flat) shade(m, s0.n[0], s0.n[1], s0.n[2], flat_color);
+  if (fast) shade_color(m, m->albedo, s0.n[0], s0.n[1], s0.n[2], 1.0f, flat_color);
+  /* Shadows matter only where the surface faces the light. */
+  const int shadowed =
+      m->shadow && (!sh.flat || cosine_to_light(m, s0.n[0], s0.n[1], s0.n[2]) > 0);
 
-  for (int32_t y = y0; y <= y1; y++) {
+  for (int32_t y = tri.y0; y <= tri.y1; y++) {
     const double pv = y + 0.5;
-    const double row[3] = {edge_row(&e[0], pv), edge_row(&e[1], pv), edge_row(&e[2], pv)};
-    /* The covered samples of a row form one interval. Solve each edge for it, widen by one
-     * sample for rounding, then trim with the exact test so the tie rule decides the ends. */
-    double lo = x0, hi = x1;
-    int empty = 0;
-    for (int k = 0; k < 3; k++) {
-      const double slope = e[k].sign * e[k].a;
-      if (slope == 0) {
-        if (!inside(&e[k], edge_at(&e[k], row[k], 0.0))) empty = 1;
-        continue;
-      }
-      const double x_zero = e[k].au - row[k] / e[k].a - 0.5;
-      if (slope > 0) lo = fmax(lo, ceil(x_zero) - 1);
-      else hi = fmin(hi, floor(x_zero) + 1);
-    }
-    if (empty || lo > hi) continue;
-    int32_t xl = (int32_t)lo, xr = (int32_t)hi;
-    while (xl <= xr && !covered(e, row, xl + 0.5)) xl++;
-    while (xr >= xl && !covered(e, row, xr + 0.5)) xr--;
-    if (xl > xr) continue;
-
-    float *restrict depth = t->inv_depth + y * t->depth_stride;
-    uint16_t *restrict ids = t->ids + y * t->id_stride;
-    uint16_t *restrict red = t->color[0] + y * t->color_stride;
-    uint16_t *restrict green = t->color[1] + y * t->color_stride;
-    uint16_t *restrict blue = t->color[2] + y * t->color_stride;
-    const double iz_row = (e[0].sign * (row[0] - e[0].a * e[0].au) * s0.iz +
-                           e[1].sign * (row[1] - e[1].a * e[1].au) * s1.iz +
-                           e[2].sign * (row[2] - e[2].a * e[2].au) * s2.iz) *
-                          inv_area;
-    if (flat) {
-      /* Large flat triangles (the floor) cover most samples. Selects instead of branches
-       * and planar buffers let the compiler vectorize this loop. */
-      const uint16_t id = m->id, r = flat_color[0], g = flat_color[1], b = flat_color[2];
-      for (int32_t x = xl; x <= xr; x++) {
-        const float iz = (float)(iz_dx * (x + 0.5) + iz_row);
-        const float old_iz = depth[x];
-        const uint16_t old_id = ids[x], old_r = red[x], old_g = green[x], old_b = blue[x];
-        const int nearer = iz > old_iz;
-        depth[x] = nearer ? iz : old_iz;
-        ids[x] = nearer ? id : old_id;
-        red[x] = nearer ? r : old_r;
-        green[x] = nearer ? g : old_g;
-        blue[x] = nearer ? b : old_b;
-      }
+    double row[3];
+    int32_t xl, xr;
+    if (!row_span(&tri, pv, row, &xl, &xr)) continue;
+    if (!fast) {
+      shade_samples(&sh, y, pv, xl, xr);
       continue;
     }
-    for (int32_t x = xl; x <= xr; x++) {
-      const double pu = x + 0.5;
-      const float iz = (float)(iz_dx * pu + iz_row);
-      if (!(iz > depth[x])) continue;
-      depth[x] = iz;
-      ids[x] = m->id;
-      /* Perspective-correct weights are b_i/Z_i up to a common factor, which the
-       * renormalization of the normal removes. */
-      const float c0 = (float)(edge_at(&e[0], row[0], pu) * s0.iz),
-                  c1 = (float)(edge_at(&e[1], row[1], pu) * s1.iz),
-                  c2 = (float)(edge_at(&e[2], row[2], pu) * s2.iz);
-      uint16_t rgb[3];
-      shade(m, c0 * s0.n[0] + c1 * s1.n[0] + c2 * s2.n[0], c0 * s0.n[1] + c1 * s1.n[1] + c2 * s2.n[1],
-            c0 * s0.n[2] + c1 * s1.n[2] + c2 * s2.n[2], rgb);
-      red[x] = rgb[0];
-      green[x] = rgb[1];
-      blue[x] = rgb[2];
+    const double iz_row = sh.iz.dy * pv + sh.iz.c;
+    int32_t a = xr + 1, b = xr;
+    if (shadowed) shadow_span(m->shadow, c, sh.iz.dx, iz_row, pv, xl, xr, &a, &b);
+    if (a > b) {
+      fill_flat(t, y, sh.iz.dx, iz_row, xl, xr, m->id, flat_color);
+      continue;
     }
+    fill_flat(t, y, sh.iz.dx, iz_row, xl, a - 1, m->id, flat_color);
+    shade_samples(&sh, y, pv, a, b);
+    fill_flat(t, y, sh.iz.dx, iz_row, b + 1, xr, m->id, flat_color);
   }
 }
 
@@ -208,9 +432,9 @@ static screen_vertex project(const pk_raster_camera *c, const clip_vertex *v) {
   s.iz = 1.0 / v->p[2];
   s.u = c->fx * v->p[0] * s.iz + c->cx;
   s.v = c->fy * v->p[1] * s.iz + c->cy;
-  s.n[0] = v->n[0];
-  s.n[1] = v->n[1];
-  s.n[2] = v->n[2];
+  for (int k = 0; k < 3; k++) s.n[k] = v->n[k];
+  s.uv[0] = v->uv[0];
+  s.uv[1] = v->uv[1];
   return s;
 }
 
@@ -220,44 +444,155 @@ static clip_vertex lerp_vertex(const clip_vertex *a, const clip_vertex *b, doubl
     r.p[k] = a->p[k] + s * (b->p[k] - a->p[k]);
     r.n[k] = (float)(a->n[k] + s * (b->n[k] - a->n[k]));
   }
+  for (int k = 0; k < 2; k++) r.uv[k] = (float)(a->uv[k] + s * (b->uv[k] - a->uv[k]));
   return r;
+}
+
+/* Gathers triangle i; returns 0 when back-face culling (if asked) drops it. */
+static int gather(const double *restrict positions, const float *restrict normals,
+                  const float *restrict uvs, const uint32_t *restrict indices, int32_t i,
+                  int cull_back, clip_vertex in[3]) {
+  for (int k = 0; k < 3; k++) {
+    const uint32_t vi = indices[3 * i + k];
+    for (int j = 0; j < 3; j++) {
+      in[k].p[j] = positions[3 * vi + j];
+      in[k].n[j] = normals ? normals[3 * vi + j] : 0.0f;
+    }
+    in[k].uv[0] = uvs ? uvs[2 * vi] : 0.0f;
+    in[k].uv[1] = uvs ? uvs[2 * vi + 1] : 0.0f;
+  }
+  if (!cull_back) return 1;
+  const double ax = in[1].p[0] - in[0].p[0], ay = in[1].p[1] - in[0].p[1],
+               az = in[1].p[2] - in[0].p[2];
+  const double bx = in[2].p[0] - in[0].p[0], by = in[2].p[1] - in[0].p[1],
+               bz = in[2].p[2] - in[0].p[2];
+  const double nx = ay * bz - az * by, ny = az * bx - ax * bz, nz = ax * by - ay * bx;
+  return nx * in[0].p[0] + ny * in[0].p[1] + nz * in[0].p[2] < 0;
+}
+
+/* Sutherland–Hodgman against Z = near: a triangle becomes at most a quad. Returns the
+ * number of vertices written to `out` (fewer than 3: nothing left). */
+static int clip_near(const clip_vertex in[3], double near, clip_vertex out[4]) {
+  int n = 0;
+  for (int k = 0; k < 3; k++) {
+    const clip_vertex *a = &in[k], *b = &in[(k + 1) % 3];
+    const int a_in = a->p[2] >= near, b_in = b->p[2] >= near;
+    if (a_in) out[n++] = *a;
+    if (a_in != b_in) out[n++] = lerp_vertex(a, b, (near - a->p[2]) / (b->p[2] - a->p[2]));
+  }
+  return n;
 }
 
 void pk_raster_triangles(const pk_raster_target *t, const pk_raster_camera *c,
                          const double *restrict positions, const float *restrict normals,
-                         const uint32_t *restrict indices, int32_t triangle_count,
-                         const pk_raster_material *m) {
+                         const float *restrict uvs, const uint32_t *restrict indices,
+                         int32_t triangle_count, const pk_raster_material *m) {
   for (int32_t i = 0; i < triangle_count; i++) {
-    clip_vertex in[3];
-    for (int k = 0; k < 3; k++) {
-      const uint32_t vi = indices[3 * i + k];
-      for (int j = 0; j < 3; j++) {
-        in[k].p[j] = positions[3 * vi + j];
-        in[k].n[j] = normals[3 * vi + j];
-      }
-    }
-    if (m->cull_back) {
-      const double ax = in[1].p[0] - in[0].p[0], ay = in[1].p[1] - in[0].p[1],
-                   az = in[1].p[2] - in[0].p[2];
-      const double bx = in[2].p[0] - in[0].p[0], by = in[2].p[1] - in[0].p[1],
-                   bz = in[2].p[2] - in[0].p[2];
-      const double nx = ay * bz - az * by, ny = az * bx - ax * bz, nz = ax * by - ay * bx;
-      if (nx * in[0].p[0] + ny * in[0].p[1] + nz * in[0].p[2] >= 0) continue;
-    }
-    /* Sutherland–Hodgman against Z = near: a triangle becomes at most a quad. */
-    clip_vertex out[4];
-    int n = 0;
-    for (int k = 0; k < 3; k++) {
-      const clip_vertex *a = &in[k], *b = &in[(k + 1) % 3];
-      const int a_in = a->p[2] >= c->near, b_in = b->p[2] >= c->near;
-      if (a_in) out[n++] = *a;
-      if (a_in != b_in) out[n++] = lerp_vertex(a, b, (c->near - a->p[2]) / (b->p[2] - a->p[2]));
-    }
+    clip_vertex in[3], out[4];
+    if (!gather(positions, normals, uvs, indices, i, m->cull_back, in)) continue;
+    const int n = clip_near(in, c->near, out);
     if (n < 3) continue;
     const screen_vertex s0 = project(c, &out[0]);
-    draw_triangle(t, m, s0, project(c, &out[1]), project(c, &out[2]));
-    if (n == 4) draw_triangle(t, m, s0, project(c, &out[2]), project(c, &out[3]));
+    draw_triangle(t, c, m, s0, project(c, &out[1]), project(c, &out[2]));
+    if (n == 4) draw_triangle(t, c, m, s0, project(c, &out[2]), project(c, &out[3]));
   }
+}
+
+/* Marks with 1 the cells of a width×height byte grid whose centres the triangle covers. */
+static void mark_triangle(double u[3], double v[3], int32_t width, int32_t height,
+                          uint8_t *restrict cells) {
+  double area = (u[1] - u[0]) * (v[2] - v[0]) - (u[2] - u[0]) * (v[1] - v[0]);
+  if (!(area != 0)) return;
+  if (area < 0) {
+    double tu = u[1], tv = v[1];
+    u[1] = u[2];
+    v[1] = v[2];
+    u[2] = tu;
+    v[2] = tv;
+    area = -area;
+  }
+  triangle tri;
+  if (!setup_triangle(u, v, area, width, height, &tri)) return;
+  for (int32_t y = tri.y0; y <= tri.y1; y++) {
+    double row[3];
+    int32_t xl, xr;
+    if (!row_span(&tri, y + 0.5, row, &xl, &xr)) continue;
+    for (int32_t x = xl; x <= xr; x++) cells[(ptrdiff_t)y * width + x] = 1;
+  }
+}
+
+int64_t pk_raster_coverage(const pk_raster_camera *c, const double *restrict positions,
+                           const uint32_t *restrict indices, int32_t triangle_count, int32_t x0,
+                           int32_t y0, int32_t width, int32_t height, uint8_t *restrict scratch) {
+  for (ptrdiff_t k = 0; k < (ptrdiff_t)width * height; k++) scratch[k] = 0;
+  pk_raster_camera window = *c;
+  window.cx -= x0;
+  window.cy -= y0;
+  for (int32_t i = 0; i < triangle_count; i++) {
+    clip_vertex in[3], out[4];
+    gather(positions, NULL, NULL, indices, i, 0, in);
+    const int n = clip_near(in, c->near, out);
+    for (int k = 1; k + 1 < n; k++) {
+      const screen_vertex a = project(&window, &out[0]), b = project(&window, &out[k]),
+                          d = project(&window, &out[k + 1]);
+      double u[3] = {a.u, b.u, d.u}, v[3] = {a.v, b.v, d.v};
+      mark_triangle(u, v, width, height, scratch);
+    }
+  }
+  int64_t count = 0;
+  for (ptrdiff_t k = 0; k < (ptrdiff_t)width * height; k++) count += scratch[k];
+  return count;
+}
+
+void pk_shadow_clear(const pk_shadow_map *map) {
+  for (ptrdiff_t k = 0; k < (ptrdiff_t)map->width * map->height; k++) map->depth[k] = -INFINITY;
+}
+
+void pk_shadow_triangles(const pk_shadow_map *map, const double *restrict p,
+                         const uint32_t *restrict indices, int32_t triangle_count) {
+  for (int32_t i = 0; i < triangle_count; i++) {
+    const uint32_t a = indices[3 * i], b = indices[3 * i + 1], d = indices[3 * i + 2];
+    double u[3] = {p[3 * a], p[3 * b], p[3 * d]}, v[3] = {p[3 * a + 1], p[3 * b + 1], p[3 * d + 1]};
+    double h[3] = {p[3 * a + 2], p[3 * b + 2], p[3 * d + 2]};
+    double area = (u[1] - u[0]) * (v[2] - v[0]) - (u[2] - u[0]) * (v[1] - v[0]);
+    if (!(area != 0)) continue;
+    if (area < 0) {
+      double tu = u[1], tv = v[1], th = h[1];
+      u[1] = u[2];
+      v[1] = v[2];
+      h[1] = h[2];
+      u[2] = tu;
+      v[2] = tv;
+      h[2] = th;
+      area = -area;
+    }
+    triangle tri;
+    if (!setup_triangle(u, v, area, map->width, map->height, &tri)) continue;
+    const plane height = make_plane(&tri, h[0], h[1], h[2]);
+    for (int32_t y = tri.y0; y <= tri.y1; y++) {
+      const double pv = y + 0.5;
+      double row[3];
+      int32_t xl, xr;
+      if (!row_span(&tri, pv, row, &xl, &xr)) continue;
+      float *restrict out = map->depth + (ptrdiff_t)y * map->width;
+      const double h_row = height.dy * pv + height.c;
+      for (int32_t x = xl; x <= xr; x++) {
+        const float value = (float)(height.dx * (x + 0.5) + h_row);
+        out[x] = value > out[x] ? value : out[x];
+      }
+    }
+  }
+}
+
+void pk_scale_brightness(uint8_t *restrict rgb, size_t count, double gain, const uint8_t *table) {
+  uint8_t map[256];
+  for (int code = 0; code < 256; code++) {
+    const double c = code / 255.0;
+    const double lin = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+    const double v = floor(lin * gain * 65535.0 + 0.5);
+    map[code] = table[(int32_t)(v < 0 ? 0 : v > 65535 ? 65535 : v)];
+  }
+  for (size_t k = 0; k < count; k++) rgb[k] = map[rgb[k]];
 }
 
 void pk_srgb_encode_table(uint8_t *table) {
@@ -273,12 +608,27 @@ void pk_srgb_encode_table(uint8_t *table) {
 static inline void filter_columns(uint32_t acc[3][512], int32_t cw, int32_t f, uint64_t reciprocal,
                                   const uint8_t *table, uint8_t *restrict out) {
   const uint32_t half = (uint32_t)(f * f) / 2;
-  for (int32_t x = 0; x < cw; x++) {
-    for (int p = 0; p < 3; p++) {
-      uint32_t sum = half;
-      for (int32_t sx = 0; sx < f; sx++) sum += acc[p][x * f + sx];
-      out[3 * x + p] = table[(sum * reciprocal) >> 40];
+  uint16_t mean[3][64];
+  for (int p = 0; p < 3; p++) {
+    if (f == 3) {
+      /* For 3×3 samples the sums stay below 2^20, where multiplying by ceil(2^32/9) and
+       * shifting by 32 divides exactly; a 32×32→64-bit multiply vectorizes on plain SSE2. */
+      for (int32_t x = 0; x < cw; x++) {
+        const uint32_t sum = half + acc[p][3 * x] + acc[p][3 * x + 1] + acc[p][3 * x + 2];
+        mean[p][x] = (uint16_t)(((uint64_t)sum * 477218589u) >> 32);
+      }
+    } else {
+      for (int32_t x = 0; x < cw; x++) {
+        uint32_t sum = half;
+        for (int32_t sx = 0; sx < f; sx++) sum += acc[p][x * f + sx];
+        mean[p][x] = (uint16_t)((sum * reciprocal) >> 40);
+      }
     }
+  }
+  for (int32_t x = 0; x < cw; x++) {
+    out[3 * x] = table[mean[0][x]];
+    out[3 * x + 1] = table[mean[1][x]];
+    out[3 * x + 2] = table[mean[2][x]];
   }
 }
 
@@ -314,10 +664,7 @@ void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t back
           }
         }
       }
-      if (f == 3) /* the default; a constant f lets the compiler unroll the sums */
-        filter_columns(acc, cw, 3, reciprocal, table, out + 3 * x0);
-      else
-        filter_columns(acc, cw, f, reciprocal, table, out + 3 * x0);
+      filter_columns(acc, cw, f, reciprocal, table, out + 3 * x0);
     }
     const int32_t sy = y * f + mid;
     const float *d = t->inv_depth + sy * t->depth_stride;

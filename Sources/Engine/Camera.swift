@@ -23,14 +23,22 @@ public struct PinholeCamera: Sendable, Hashable {
   /// World-to-camera translation t.
   public var translation: Vector3
 
+  /// The camera at the start of `spec`'s path (its `position`, looking at `lookAt`).
   public init(spec: CameraSpec, width: Int, height: Int) throws {
-    let eye = Vec3(spec.position)
-    let toTarget = Vec3(spec.lookAt) - eye
+    try self.init(
+      position: spec.position, lookAt: spec.lookAt, fieldOfViewDegrees: spec.fieldOfViewDegrees, width: width,
+      height: height)
+  }
+
+  /// A camera at `position` looking at `lookAt`, world +y up.
+  public init(position: Vector3, lookAt: Vector3, fieldOfViewDegrees: Double, width: Int, height: Int) throws {
+    let eye = Vec3(position)
+    let toTarget = Vec3(lookAt) - eye
     guard toTarget.length > 0 else {
-      throw EngineError("camera position and lookAt are the same point \(spec.position)")
+      throw EngineError("camera position and lookAt are the same point \(position)")
     }
-    guard spec.fieldOfViewDegrees > 0 && spec.fieldOfViewDegrees < 180 else {
-      throw EngineError("camera field of view \(spec.fieldOfViewDegrees)° is outside (0, 180)")
+    guard fieldOfViewDegrees > 0 && fieldOfViewDegrees < 180 else {
+      throw EngineError("camera field of view \(fieldOfViewDegrees)° is outside (0, 180)")
     }
     let forward = toTarget.normalized
     var right = forward.cross(Vec3(0, 1, 0))
@@ -39,12 +47,27 @@ public struct PinholeCamera: Sendable, Hashable {
     let down = forward.cross(right)
     self.width = width
     self.height = height
-    fy = (Double(height) / 2) / tan(spec.fieldOfViewDegrees * .pi / 360)
+    fy = (Double(height) / 2) / tan(fieldOfViewDegrees * .pi / 360)
     fx = fy
     cx = Double(width) / 2
     cy = Double(height) / 2
     rotation = Matrix3(rows: right.vector3, down.vector3, forward.vector3)
     translation = (-(rotation * eye)).vector3
+  }
+
+  /// A camera from its intrinsics and extrinsics, as ground truth stores it.
+  public init(
+    width: Int, height: Int, fx: Double, fy: Double, cx: Double, cy: Double, rotation: Matrix3,
+    translation: Vector3
+  ) {
+    self.width = width
+    self.height = height
+    self.fx = fx
+    self.fy = fy
+    self.cx = cx
+    self.cy = cy
+    self.rotation = rotation
+    self.translation = translation
   }
 
   /// K = [[fx, 0, cx], [0, fy, cy], [0, 0, 1]].

@@ -3,11 +3,14 @@ import Scenarios
 
 /// A triangle mesh in body coordinates (metres, centred on the bounding box, axis along +y).
 /// Triangles are counter-clockwise seen from outside; normals are per vertex, smooth across
-/// curved surfaces and split at sharp edges by duplicating vertices. Texture coordinates,
-/// when textures arrive, are one more per-vertex array beside these.
+/// curved surfaces and split at sharp edges by duplicating vertices. Texture coordinates are
+/// metres along the surface (so a texture's size reads in metres on every shape): the two
+/// in-plane axes on flat faces and caps, arc length around and along the profile on surfaces
+/// of revolution, with a seam where the angle wraps.
 struct Mesh: Sendable {
   var positions: [Float] = []
   var normals: [Float] = []
+  var uvs: [Float] = []
   var indices: [UInt32] = []
 
   var vertexCount: Int { positions.count / 3 }
@@ -17,9 +20,10 @@ struct Mesh: Sendable {
 
   var triangleCount: Int { indices.count / 3 }
 
-  mutating func addVertex(_ p: Vec3, normal n: Vec3) -> UInt32 {
+  mutating func addVertex(_ p: Vec3, normal n: Vec3, uv: (Double, Double)) -> UInt32 {
     positions += [Float(p.x), Float(p.y), Float(p.z)]
     normals += [Float(n.x), Float(n.y), Float(n.z)]
+    uvs += [Float(uv.0), Float(uv.1)]
     boundingRadius = max(boundingRadius, p.length * (1 + 1e-6))
     return UInt32(vertexCount - 1)
   }
@@ -44,32 +48,40 @@ struct Mesh: Sendable {
     indices += face.dot(na + nb + nc) >= 0 ? [a, b, c] : [a, c, b]
   }
 
-  /// A point of a surface of revolution about y: radius, height, and the normal's radial and
-  /// vertical components.
+  /// A point of a surface of revolution about y: radius, height, the normal's radial and
+  /// vertical components, and the texture coordinate along the profile (metres).
   struct ProfilePoint {
     var r: Double
     var y: Double
     var nr: Double
     var ny: Double
+    var along: Double
+
+    init(r: Double, y: Double, nr: Double, ny: Double, along: Double? = nil) {
+      self.r = r
+      self.y = y
+      self.nr = nr
+      self.ny = ny
+      self.along = along ?? y
+    }
   }
 
   /// Sweeps the band between two profile points around the y axis in `segments` steps.
-  mutating func addBand(_ p: ProfilePoint, _ q: ProfilePoint, segments: Int) {
+  /// Flat caps (normal along y) are textured in x and z; other bands by arc length
+  /// `aroundRadius`·θ around and `along` down the profile. The last column repeats the first
+  /// position exactly (cos 0, sin 0) with u = 2π·`aroundRadius`, so the seam has no crack.
+  mutating func addBand(_ p: ProfilePoint, _ q: ProfilePoint, segments: Int, aroundRadius: Double) {
+    let cap = p.nr == 0 && q.nr == 0
+    func vertex(_ a: ProfilePoint, _ c: Double, _ sn: Double, _ theta: Double) -> UInt32 {
+      let position = Vec3(a.r * c, a.y, a.r * sn)
+      let uv = cap ? (position.x, position.z) : (theta * aroundRadius, a.along)
+      return addVertex(position, normal: Vec3(a.nr * c, a.ny, a.nr * sn), uv: uv)
+    }
     var previous: (UInt32, UInt32)?
-    var first: (UInt32, UInt32)?
     for s in 0...segments {
-      let current: (UInt32, UInt32)
-      if s == segments, let first {
-        current = first
-      } else {
-        let theta = 2 * Double.pi * Double(s) / Double(segments)
-        let (c, sn) = (cos(theta), sin(theta))
-        current = (
-          addVertex(Vec3(p.r * c, p.y, p.r * sn), normal: Vec3(p.nr * c, p.ny, p.nr * sn)),
-          addVertex(Vec3(q.r * c, q.y, q.r * sn), normal: Vec3(q.nr * c, q.ny, q.nr * sn))
-        )
-        if s == 0 { first = current }
-      }
+      let theta = 2 * Double.pi * Double(s) / Double(segments)
+      let (c, sn) = s == segments ? (1.0, 0.0) : (cos(theta), sin(theta))
+      let current = (vertex(p, c, sn, theta), vertex(q, c, sn, theta))
       if let previous {
         addTriangle(previous.0, current.0, current.1)
         addTriangle(previous.0, current.1, previous.1)
@@ -80,7 +92,8 @@ struct Mesh: Sendable {
 
   /// Sweeps a profile given as separate bands (sharp edges between bands).
   mutating func addLathe(_ bands: [(ProfilePoint, ProfilePoint)], segments: Int) {
-    for (p, q) in bands { addBand(p, q, segments: segments) }
+    let around = bands.map { max($0.0.r, $0.1.r) }.max() ?? 0
+    for (p, q) in bands { addBand(p, q, segments: segments, aroundRadius: around) }
   }
 
   /// The mesh of a scenario shape. `segments` is the number of steps around round shapes.
@@ -95,7 +108,7 @@ struct Mesh: Sendable {
         let phi = Double.pi * Double(k) / Double(rings)
         // sin(π) is not exactly 0 in floating point; the pole must be on the axis.
         let s = k == rings ? 0 : sin(phi)
-        return P(r: r * s, y: r * cos(phi), nr: s, ny: cos(phi))
+        return P(r: r * s, y: r * cos(phi), nr: s, ny: cos(phi), along: -r * phi)
       }
       addLathe(Array(zip(points, points.dropFirst())), segments: segments)
     case .cylinder(let r, let h):
@@ -130,8 +143,9 @@ struct Mesh: Sendable {
         let u = axes[(k + 1) % 3] * half
         let v = axes[(k + 2) % 3] * half
         let centre = n * half
+        let (uAxis, vAxis) = (axes[(k + 1) % 3], axes[(k + 2) % 3])
         let corners = [centre - u - v, centre + u - v, centre + u + v, centre - u + v].map {
-          addVertex($0, normal: n)
+          addVertex($0, normal: n, uv: ($0.dot(uAxis), $0.dot(vAxis)))
         }
         addTriangle(corners[0], corners[1], corners[2])
         addTriangle(corners[0], corners[2], corners[3])
@@ -144,7 +158,7 @@ struct Mesh: Sendable {
     var m = Mesh()
     let n = Vec3(0, 1, 0)
     let c = [Vec3(-half, 0, -half), Vec3(half, 0, -half), Vec3(half, 0, half), Vec3(-half, 0, half)].map {
-      m.addVertex($0, normal: n)
+      m.addVertex($0, normal: n, uv: ($0.x, $0.z))
     }
     m.addTriangle(c[0], c[1], c[2])
     m.addTriangle(c[0], c[2], c[3])

@@ -8,10 +8,14 @@
 //   its bounding-box centre, shapes rest with their axis along +y (Physics.swift).
 // - Camera: OpenCV pinhole, X_cam = R·X_world + t, x right, y down, z forward; pixel (i, j)
 //   covers [i, i+1)×[j, j+1); u = fx·X/Z + cx with cx = width/2 (Camera.swift).
-// - Frame k shows the world at exactly t = k / fps.
+// - Frame k shows the world at exactly t = k / fps (unless a `Distortion` says otherwise).
+// - Camera paths run at constant speed from the first frame (fraction 0) to the last
+//   (fraction 1); see CameraPath.swift.
 // - Mask ids: 0 for background and floor, i + 1 for scenario object i, read at pixel centres.
-// - Colours: scenario sRGB; shading albedo·(0.35 + 0.65·max(0, n·l)) in linear light, so a
-//   surface facing the light shows its declared colour (Rasterizer.swift).
+// - Colours: scenario sRGB; shading albedo·(0.35 + 0.65·lit·max(0, n·l)) in linear light, where
+//   lit is 1 unless a shadow falls there, so a surface facing the light shows its declared
+//   colour (Rasterizer.swift). Textures vary the albedo between the colour and the texture's
+//   second colour.
 import Dispatch
 import Foundation
 import Media
@@ -26,15 +30,21 @@ public struct RenderOptions: Sendable, Hashable {
   /// Steps around round shapes.
   public var segments: Int
   public var physics: PhysicsSettings
+  /// Objects cast shadows from the light onto the floor and each other.
+  public var shadows: Bool
+  /// Threads that render frames; nil for one per core. The frames do not depend on it.
+  public var workers: Int?
 
   public init(
     supersampling: Int = 3, lighting: Lighting = .standard, segments: Int = 48,
-    physics: PhysicsSettings = PhysicsSettings()
+    physics: PhysicsSettings = PhysicsSettings(), shadows: Bool = true, workers: Int? = nil
   ) {
     self.supersampling = supersampling
     self.lighting = lighting
     self.segments = segments
     self.physics = physics
+    self.shadows = shadows
+    self.workers = workers
   }
 }
 
@@ -81,16 +91,36 @@ public struct DepthMap: Sendable, Equatable {
   public subscript(x: Int, y: Int) -> Float { metres[y * width + x] }
 }
 
+/// How much of an object a frame shows.
+public struct Visibility: Sendable, Hashable, Codable {
+  /// Pixels whose centre shows the object (its mask area).
+  public var visiblePixels: Int
+  /// Pixels whose centre the object would cover with nothing in front of it.
+  public var unoccludedPixels: Int
+
+  public init(visiblePixels: Int, unoccludedPixels: Int) {
+    self.visiblePixels = visiblePixels
+    self.unoccludedPixels = unoccludedPixels
+  }
+
+  /// visible / unoccluded, in 0...1; 0 for an object outside the view or not drawn.
+  public var fraction: Double {
+    unoccludedPixels > 0 ? min(1, Double(visiblePixels) / Double(unoccludedPixels)) : 0
+  }
+}
+
 /// What was true when a frame was taken.
 public struct FrameTruth: Sendable {
   public var index: Int
-  /// Seconds: index / fps.
+  /// Seconds of world time the frame shows: index / fps unless a distortion remaps time.
   public var time: Double
-  /// Index i is scenario object i.
+  /// Index i is scenario object i, as drawn (a distortion's offsets included).
   public var bodies: [BodyPose]
   public var camera: PinholeCamera
   public var mask: ObjectMask
   public var depth: DepthMap
+  /// Index i is scenario object i; empty when per-pixel ground truth was not kept.
+  public var visibility: [Visibility] = []
 }
 
 /// A rendered clip with its per-frame ground truth.
@@ -103,10 +133,13 @@ public struct RenderedClip: Sendable {
 public struct ReferenceRenderer: Sendable {
   public let scenario: Scenario
   public let options: RenderOptions
+  /// Departures from the truth, for controlled defects; empty by default.
+  public let distortion: Distortion
 
-  public init(scenario: Scenario, options: RenderOptions = RenderOptions()) {
+  public init(scenario: Scenario, options: RenderOptions = RenderOptions(), distortion: Distortion = Distortion()) {
     self.scenario = scenario
     self.options = options
+    self.distortion = distortion
   }
 
   /// Simulates and renders every frame the scenario's clip asks for. Keeps no per-pixel
@@ -115,46 +148,82 @@ public struct ReferenceRenderer: Sendable {
     try render(keepingMaps: false).clip
   }
 
-  /// Simulates and renders every frame, with the ground truth of each: poses, camera, and the
-  /// object-id mask and depth map (6 bytes a pixel a frame; use `renderClip` for long clips).
+  /// Simulates and renders every frame, with the ground truth of each: poses, camera, the
+  /// object-id mask and depth map (6 bytes a pixel a frame; use `renderClip` for long clips)
+  /// and each object's visible fraction.
   public func render() throws -> RenderedClip {
     try render(keepingMaps: true)
+  }
+
+  /// The world time each frame shows.
+  public var frameTimes: [Double] {
+    let clip = scenario.clip
+    return distortion.frameTimes ?? (0..<clip.frameCount).map { Double($0) / clip.fps }
+  }
+
+  /// Each frame's camera: the path at the frame's time, with the distortion's focal scale.
+  public func cameras() throws -> [PinholeCamera] {
+    let clip = scenario.clip
+    let last = Double(clip.frameCount - 1) / clip.fps
+    return try frameTimes.enumerated().map { k, t in
+      var camera = try scenario.camera.camera(
+        atFraction: last > 0 ? t / last : 0, width: clip.width, height: clip.height)
+      if let scale = distortion.focalScales?[k] {
+        camera.fx *= scale
+        camera.fy *= scale
+      }
+      return camera
+    }
+  }
+
+  /// The bodies at each frame's time. Frames are simulated in order of time, since the
+  /// simulation only runs forwards, so remapped times cost no more than k / fps.
+  func simulatedBodies(times: [Double]) -> [[RigidBody]] {
+    var simulation = Simulation(world: scenario.world, settings: options.physics)
+    var result = [[RigidBody]](repeating: [], count: times.count)
+    for k in times.indices.sorted(by: { (times[$0], $0) < (times[$1], $1) }) {
+      result[k] = simulation.bodies(at: max(times[k], 0))
+    }
+    return result
   }
 
   private func render(keepingMaps: Bool) throws -> RenderedClip {
     try validate()
     let spec = scenario.clip
-    let camera = try PinholeCamera(spec: scenario.camera, width: spec.width, height: spec.height)
-    var simulation = Simulation(world: scenario.world, settings: options.physics)
     let count = spec.frameCount
-    let poses = (0..<count).map { k in simulation.bodies(at: Double(k) / spec.fps).map(\.pose) }
-    let meshes = scenario.world.objects.map { Mesh(shape: $0.shape, segments: options.segments) }
+    let times = frameTimes
+    let cameras = try cameras()
+    let bodies = simulatedBodies(times: times)
+    let meshes = BodyMeshes(world: scenario.world, segments: options.segments)
     let empty = (mask: ObjectMask(width: 0, height: 0, ids: []), depth: DepthMap(width: 0, height: 0, metres: []))
 
     // Frames are independent once the poses are known; each worker owns its renderer and
     // writes only its own slots, so the result does not depend on the number of workers.
     var frames = [FrameTruth?](repeating: nil, count: count)
     var images = [RGBImage?](repeating: nil, count: count)
-    let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
+    let workers = max(1, min(count, options.workers ?? ProcessInfo.processInfo.activeProcessorCount))
     frames.withUnsafeMutableBufferPointer { frameSlots in
       images.withUnsafeMutableBufferPointer { imageSlots in
         let frameOut = SendablePointer(frameSlots)
         let imageOut = SendablePointer(imageSlots)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
           let renderer = FrameRenderer(
-            width: spec.width, height: spec.height, factor: options.supersampling, lighting: options.lighting)
+            width: spec.width, height: spec.height, factor: options.supersampling, lighting: options.lighting,
+            shadows: options.shadows)
           for k in stride(from: worker, to: count, by: workers) {
-            let frame = draw(poses[k], meshes: meshes, camera: camera, with: renderer, maps: keepingMaps)
+            let (items, poses) = drawItems(bodies[k], frame: k, meshes: meshes)
+            var frame = renderer.render(
+              items, camera: cameras[k], background: scenario.world.background, maps: keepingMaps)
+            if let gain = distortion.brightness?[k], gain != 1 { FrameRenderer.scaleBrightness(&frame.image, by: gain) }
             imageOut.buffer[k] = frame.image
-            let maps =
-              keepingMaps
-              ? (
-                mask: ObjectMask(width: spec.width, height: spec.height, ids: frame.ids),
-                depth: DepthMap(width: spec.width, height: spec.height, metres: frame.depth)
-              ) : empty
-            frameOut.buffer[k] = FrameTruth(
-              index: k, time: Double(k) / spec.fps, bodies: poses[k], camera: camera, mask: maps.mask,
-              depth: maps.depth)
+            var truth = FrameTruth(
+              index: k, time: times[k], bodies: poses, camera: cameras[k], mask: empty.mask, depth: empty.depth)
+            if keepingMaps {
+              truth.mask = ObjectMask(width: spec.width, height: spec.height, ids: frame.ids)
+              truth.depth = DepthMap(width: spec.width, height: spec.height, metres: frame.depth)
+              truth.visibility = visibility(items, mask: truth.mask, camera: cameras[k], renderer: renderer)
+            }
+            frameOut.buffer[k] = truth
           }
         }
       }
@@ -162,21 +231,52 @@ public struct ReferenceRenderer: Sendable {
     return RenderedClip(clip: Clip(frames: images.map { $0! }, fps: spec.fps), frames: frames.map { $0! })
   }
 
-  private func draw(
-    _ poses: [BodyPose], meshes: [Mesh], camera: PinholeCamera, with renderer: FrameRenderer, maps: Bool
-  ) -> (image: RGBImage, ids: [UInt16], depth: [Float]) {
+  /// Visible and unoccluded pixels of every scenario object; a duplicate (same id) counts
+  /// towards the visible pixels only.
+  private func visibility(_ items: [DrawItem], mask: ObjectMask, camera: PinholeCamera, renderer: FrameRenderer)
+    -> [Visibility]
+  {
+    var visible = [Int](repeating: 0, count: scenario.world.objects.count)
+    for id in mask.ids where id > 0 { visible[Int(id) - 1] += 1 }
+    var unoccluded = [Int](repeating: 0, count: visible.count)
+    var seen = Set<UInt16>()
+    for item in items where item.id > 0 && seen.insert(item.id).inserted {
+      unoccluded[Int(item.id) - 1] = renderer.unoccludedPixels(item, camera: camera)
+    }
+    return zip(visible, unoccluded).map { Visibility(visiblePixels: $0, unoccludedPixels: $1) }
+  }
+
+  /// What frame `frame` draws: the floor, then every body as the distortion leaves it; and
+  /// the poses of the scenario objects as drawn.
+  private func drawItems(_ bodies: [RigidBody], frame: Int, meshes: BodyMeshes) -> ([DrawItem], [BodyPose]) {
     let world = scenario.world
     var items: [DrawItem] = []
     if let floor = world.floor {
-      items.append(DrawItem(mesh: Self.floorMesh, rotation: .identity, translation: .zero, color: floor.color, id: 0))
-    }
-    for (i, object) in world.objects.enumerated() {
       items.append(
         DrawItem(
-          mesh: meshes[i], rotation: poses[i].orientation.matrix, translation: Vec3(poses[i].position),
-          color: object.color, id: UInt16(i + 1)))
+          mesh: Self.floorMesh, rotation: .identity, translation: .zero, color: floor.color, id: 0,
+          texture: floor.texture, castsShadow: false))
     }
-    return renderer.render(items, camera: camera, background: world.background, maps: maps)
+    var poses: [BodyPose] = []
+    for (i, body) in bodies.enumerated() {
+      let (mesh, object) = meshes.mesh(for: body, at: i)
+      let spec = world.objects[object]
+      let edit = distortion.edit(object: object, frame: frame)
+      var pose = body.pose
+      pose.position = (Vec3(pose.position) + Vec3(edit.offset)).vector3
+      if i < world.objects.count { poses.append(pose) }
+      if edit.hidden { continue }
+      let item = DrawItem(
+        mesh: mesh, rotation: pose.orientation.matrix, translation: Vec3(pose.position),
+        color: edit.color ?? spec.color, id: UInt16(object + 1), texture: spec.texture, scale: edit.scale)
+      items.append(item)
+      if let shift = edit.duplicateOffset {
+        var copy = item
+        copy.translation += Vec3(shift)
+        items.append(copy)
+      }
+    }
+    return (items, poses)
   }
 
   /// 1 km across: its edge lies within a few hundredths of a degree of the true horizon for
@@ -191,6 +291,17 @@ public struct ReferenceRenderer: Sendable {
     }
     guard clip.fps > 0, clip.frameCount > 0 else {
       throw EngineError("\(where_): clip of \(clip.seconds) s at \(clip.fps) fps has no frames")
+    }
+    for (name, values) in [
+      ("frame times", distortion.frameTimes), ("focal scales", distortion.focalScales),
+      ("brightness", distortion.brightness),
+    ] {
+      if let values, values.count != clip.frameCount {
+        throw EngineError("\(where_): distortion has \(values.count) \(name) for \(clip.frameCount) frames")
+      }
+    }
+    if let edit = distortion.edits.first(where: { !scenario.world.objects.indices.contains($0.object) }) {
+      throw EngineError("\(where_): distortion edits object \(edit.object), which does not exist")
     }
     guard (1...8).contains(options.supersampling) else {
       throw EngineError("supersampling \(options.supersampling) is outside 1...8")
@@ -211,6 +322,23 @@ public struct ReferenceRenderer: Sendable {
           "\(where_): object '\(object.name)' has an impossible \(object.shape.kind) \(object.shape)")
       }
     }
+  }
+}
+
+/// Turns simulated bodies into meshes: the one place that knows what geometry a body has.
+/// Today body i is scenario object i; shards of a broken object will be one more case here
+/// (their own mesh, and the index of the object they came from, whose id they carry).
+struct BodyMeshes: Sendable {
+  private let objectMeshes: [Mesh]
+
+  init(world: WorldSpec, segments: Int) {
+    objectMeshes = world.objects.map { Mesh(shape: $0.shape, segments: segments) }
+  }
+
+  /// The mesh of `body`, the `index`-th body of the simulation, and the scenario object it
+  /// belongs to.
+  func mesh(for body: RigidBody, at index: Int) -> (mesh: Mesh, object: Int) {
+    (objectMeshes[index], index)
   }
 }
 

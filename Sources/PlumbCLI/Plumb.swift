@@ -14,7 +14,7 @@ public struct Plumb: AsyncParsableCommand {
     version: Plumbline.version,
     subcommands: [
       RunCommand.self, AnalyzeCommand.self, ScenariosCommand.self, RunsCommand.self,
-      CompareCommand.self, ReportCommand.self,
+      CompareCommand.self, ReportCommand.self, RenderCommand.self,
     ])
 
   public init() {}

@@ -2,6 +2,8 @@ import CKernels
 import Foundation
 import Testing
 
+@testable import Engine
+
 /// The C rasterizer driven directly, in a frame where target coordinates are camera x and y
 /// (fx = fy = 1, cx = cy = 0, everything at Z = 1), so sample centres can be put exactly on
 /// triangle edges.
@@ -16,7 +18,8 @@ import Testing
     let indices: [UInt32] = [0, 1, 2]
     var camera = pk_raster_camera(fx: 1, fy: 1, cx: 0, cy: 0, near: 1e-3)
     var material = pk_raster_material(
-      albedo: (1, 1, 1), ambient: 1, diffuse: 0, light: (0, 1, 0), id: 7, cull_back: 0)
+      albedo: (1, 1, 1), ambient: 1, diffuse: 0, light: (0, 1, 0), id: 7, cull_back: 0, texture: 0,
+      texture_size: 1, other: (0, 0, 0), shadow: nil)
     color.withUnsafeMutableBufferPointer { c in
       depth.withUnsafeMutableBufferPointer { d in
         ids.withUnsafeMutableBufferPointer { i in
@@ -25,7 +28,7 @@ import Testing
             width: Int32(width), height: Int32(width),
             color: (base, base + width * width, base + 2 * width * width), color_stride: width,
             inv_depth: d.baseAddress, depth_stride: width, ids: i.baseAddress, id_stride: width)
-          pk_raster_triangles(&target, &camera, positions, normals, indices, 1, &material)
+          pk_raster_triangles(&target, &camera, positions, normals, nil, indices, 1, &material)
         }
       }
     }
@@ -59,5 +62,76 @@ import Testing
       let linear = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
       #expect(Int(table[Int((linear * 65535).rounded())]) == code, "code \(code)")
     }
+  }
+
+  /// The resolve pass is the rounded mean of each pixel's samples (background where nothing
+  /// was drawn), encoded by the table: checked against integer arithmetic on random samples,
+  /// for the specialized 3× path and the general one.
+  @Test(arguments: [2, 3, 5])
+  func resolveIsTheRoundedMeanOfTheSamples(factor f: Int) {
+    let (w, h) = (7 * f, 3 * f)
+    var random = SplitMix64(seed: UInt64(f))
+    var color = (0..<(w * h * 3)).map { _ in UInt16(truncatingIfNeeded: random.next()) }
+    var depth = (0..<(w * h)).map { _ in random.next() % 4 == 0 ? Float(0) : 1 }
+    var ids = [UInt16](repeating: 3, count: w * h)
+    let background: [UInt16] = [1000, 40000, 65535]
+    var table = [UInt8](repeating: 0, count: 65536)
+    pk_srgb_encode_table(&table)
+    var rgb = [UInt8](repeating: 0, count: 7 * 3 * 3)
+    color.withUnsafeMutableBufferPointer { c in
+      depth.withUnsafeMutableBufferPointer { d in
+        ids.withUnsafeMutableBufferPointer { i in
+          let base = c.baseAddress!
+          var target = pk_raster_target(
+            width: Int32(w), height: Int32(h), color: (base, base + w * h, base + 2 * w * h), color_stride: w,
+            inv_depth: d.baseAddress, depth_stride: w, ids: i.baseAddress, id_stride: w)
+          pk_raster_resolve(&target, Int32(f), background, table, &rgb, 21, nil, 0, nil, 0)
+        }
+      }
+    }
+    for y in 0..<3 {
+      for x in 0..<7 {
+        for p in 0..<3 {
+          var sum = 0
+          for sy in 0..<f {
+            for sx in 0..<f {
+              let k = (y * f + sy) * w + x * f + sx
+              sum += depth[k] > 0 ? Int(color[p * w * h + k]) : Int(background[p])
+            }
+          }
+          let mean = (sum + f * f / 2) / (f * f)
+          #expect(rgb[(y * 7 + x) * 3 + p] == table[mean], "pixel (\(x), \(y)) channel \(p)")
+        }
+      }
+    }
+  }
+
+  /// Pixel centres inside a 4×3 rectangle, drawn as two triangles plus a third overlapping
+  /// one, seen through a window that starts at column 1: 12 pixels, each counted once.
+  @Test func coverageCountsEachCoveredPixelOnce() {
+    let positions: [Double] = [2, 1, 1, 6, 1, 1, 6, 4, 1, 2, 4, 1]
+    let indices: [UInt32] = [0, 1, 2, 0, 2, 3, 0, 1, 3]
+    var camera = pk_raster_camera(fx: 1, fy: 1, cx: 0, cy: 0, near: 1e-3)
+    var scratch = [UInt8](repeating: 7, count: 8 * 6)
+    #expect(pk_raster_coverage(&camera, positions, indices, 3, 1, 0, 8, 6, &scratch) == 12)
+    #expect(pk_raster_coverage(&camera, positions, indices, 3, 4, 0, 8, 6, &scratch) == 6, "columns 4 and 5 only")
+  }
+
+  /// Two overlapping casters: the map keeps the one nearer the light where both cover, and
+  /// −infinity where neither does.
+  @Test func shadowMapKeepsTheCasterNearestTheLight() {
+    var depth = [Float](repeating: 0, count: 8 * 8)
+    depth.withUnsafeMutableBufferPointer { d in
+      var map = pk_shadow_map(
+        width: 8, height: 8, depth: d.baseAddress, from_camera: (1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0), texel: 0.01)
+      pk_shadow_clear(&map)
+      let low: [Double] = [0, 0, 1, 6, 0, 1, 0, 6, 1]
+      let high: [Double] = [0, 0, 2, 4, 0, 2, 0, 4, 2]
+      pk_shadow_triangles(&map, low, [0, 1, 2], 1)
+      pk_shadow_triangles(&map, high, [0, 1, 2], 1)
+    }
+    #expect(depth[0 * 8 + 0] == 2 && depth[1 * 8 + 1] == 2)
+    #expect(depth[0 * 8 + 4] == 1, "only the low caster reaches column 4")
+    #expect(depth[7 * 8 + 7] == -.infinity)
   }
 }

@@ -45,9 +45,35 @@ typedef struct pk_raster_camera {
   double near;
 } pk_raster_camera;
 
+/* Procedural textures, evaluated per sample from perspective-correct texture coordinates
+ * (metres along the surface). */
+enum {
+  PK_TEXTURE_NONE = 0,
+  PK_TEXTURE_CHECKER = 1, /* squares of `texture_size` alternating albedo and `other` */
+  PK_TEXTURE_TILES = 2,   /* tiles of `texture_size` in albedo, grout lines in `other` */
+  PK_TEXTURE_WOOD = 3     /* grain bands `texture_size` apart, bent by hash-based value noise */
+};
+
+/* A shadow map of a directional light: an orthographic depth image seen from the light.
+ * depth       width×height floats, rows `width` apart, caller-owned: the height towards the
+ *             light of the nearest caster over each texel, −INFINITY where nothing casts.
+ * from_camera row-major 3×4 affine map from camera coordinates of the frame being drawn to
+ *             map coordinates (s, t, d): texel units across, metres towards the light.
+ * texel       the side of one texel in metres (sets the depth bias against acne). */
+typedef struct pk_shadow_map {
+  int32_t width, height;
+  float *depth;
+  double from_camera[12];
+  double texel;
+} pk_shadow_map;
+
 /* How one mesh is shaded: Lambert with ambient, from one directional light.
- * colour = albedo · (ambient + diffuse · max(0, n·light)), in linear light.
+ * colour = albedo · (ambient + diffuse · lit · max(0, n·light)), in linear light, where lit
+ * in [0, 1] is the fraction of a 3×3 percentage-closer filter on `shadow` that sees the light
+ * (1 when `shadow` is NULL or the sample is outside the map). A surface facing the light with
+ * nothing in front of it therefore shows exactly its albedo when ambient + diffuse = 1.
  * light   unit vector towards the light, in the same frame as the mesh normals.
+ * texture one of PK_TEXTURE_*; `other` (linear RGB) and `texture_size` (metres) configure it.
  * cull_back  non-zero: skip triangles whose counter-clockwise front faces away from the camera. */
 typedef struct pk_raster_material {
   float albedo[3];
@@ -55,6 +81,10 @@ typedef struct pk_raster_material {
   float light[3];
   uint16_t id;
   int32_t cull_back;
+  int32_t texture;
+  float texture_size;
+  float other[3];
+  const pk_shadow_map *shadow;
 } pk_raster_material;
 
 /* pk_raster_clear — empties the target by zeroing inv_depth; colour and ids are left as they
@@ -76,8 +106,10 @@ void pk_transform_vertices(const float *restrict positions, const float *restric
 /* pk_raster_triangles — z-buffered, perspective-correct rasterization of an indexed mesh.
  * camera_positions  xyz doubles per vertex, camera coordinates (see pk_transform_vertices).
  * normals           xyz floats per vertex; interpolated with perspective correction and
- *                   renormalized per sample. Triangles whose three normals are equal are
- *                   shaded once per triangle.
+ *                   renormalized per sample. Triangles whose three normals are equal, with
+ *                   no texture, are shaded once per triangle (except where shadowed).
+ * uvs               uv floats per vertex (metres), interpolated with 1/Z; may be NULL when
+ *                   the material has no texture.
  * indices           3 vertex indices per triangle, counter-clockwise seen from the front.
  * A sample is covered when its centre is inside the triangle; edges shared by two triangles
  * cover each sample exactly once (a tie rule on the edge direction). A covered sample nearer
@@ -87,8 +119,33 @@ void pk_transform_vertices(const float *restrict positions, const float *restric
  * from the edge equations, so samples outside a triangle are never visited. */
 void pk_raster_triangles(const pk_raster_target *target, const pk_raster_camera *camera,
                          const double *restrict camera_positions, const float *restrict normals,
-                         const uint32_t *restrict indices, int32_t triangle_count,
-                         const pk_raster_material *material);
+                         const float *restrict uvs, const uint32_t *restrict indices,
+                         int32_t triangle_count, const pk_raster_material *material);
+
+/* pk_shadow_clear — sets every texel of `map` to −INFINITY (nothing casts). O(texels). */
+void pk_shadow_clear(const pk_shadow_map *map);
+
+/* pk_shadow_triangles — draws casters into a shadow map, keeping the largest d per texel.
+ * map_positions  (s, t, d) doubles per vertex in map coordinates (texel units, metres towards
+ *                the light), e.g. from pk_transform_vertices with a body-to-map transform.
+ * indices        3 vertex indices per triangle; both windings are drawn.
+ * A texel is covered when its centre is inside the triangle. No allocation; O(triangles +
+ * covered texels). */
+void pk_shadow_triangles(const pk_shadow_map *map, const double *restrict map_positions,
+                         const uint32_t *restrict indices, int32_t triangle_count);
+
+/* pk_raster_coverage — counts the pixels whose centres a mesh covers, with nothing else drawn:
+ * the area an object would show if nothing were in front of it. Uses `scratch` as a bitmap of
+ * width×height bytes (caller-owned) for the window of pixels [x0, x0+width)×[y0, y0+height)
+ * of the camera `camera` (pixel coordinates). Triangles are clipped like pk_raster_triangles
+ * and both windings count. Returns the count. O(triangles + covered pixels + window). */
+int64_t pk_raster_coverage(const pk_raster_camera *camera, const double *restrict camera_positions,
+                           const uint32_t *restrict indices, int32_t triangle_count, int32_t x0,
+                           int32_t y0, int32_t width, int32_t height, uint8_t *restrict scratch);
+
+/* pk_scale_brightness — multiplies the linear light of 8-bit sRGB bytes by `gain` in place,
+ * re-encoding with `table` (pk_srgb_encode_table). O(count). */
+void pk_scale_brightness(uint8_t *restrict rgb, size_t count, double gain, const uint8_t *table);
 
 /* pk_srgb_encode_table — fills `table[0..65536)` so that table[i] is the 8-bit sRGB code of
  * linear value i/65535, the target's colour encoding. Finer than any 8-bit step.
