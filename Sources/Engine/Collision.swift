@@ -38,8 +38,17 @@ struct PlacedBody {
   var geometry: CollisionGeometry
   var position: V3
   var rotation: Mat3
+  /// The transpose of `rotation`: world to body.
+  var inverse: Mat3
 
-  func toLocal(_ p: V3) -> V3 { rotation.transposed * (p - position) }
+  init(geometry: CollisionGeometry, position: V3, rotation: Mat3) {
+    self.geometry = geometry
+    self.position = position
+    self.rotation = rotation
+    inverse = rotation.transposed
+  }
+
+  func toLocal(_ p: V3) -> V3 { inverse * (p - position) }
   func toWorld(_ p: V3) -> V3 { rotation * p + position }
 
   var sphereRadius: Double? {
@@ -74,7 +83,7 @@ enum Collision {
       }
     }
     let samples = a.geometry.samples
-    for k in samples.indices { add(a.toWorld(samples[k]), k) }
+    for k in a.geometry.floorSamples { add(a.toWorld(samples[k]), k) }
   }
 
   /// Contacts between bodies `a` and `b` (indices `ia`, `ib`), gap below `margin`, normals
@@ -102,18 +111,21 @@ enum Collision {
       if dist - r < margin { add(b.position + normal * r, dist - r, normal, -1) }
       return
     }
-    for (from, onto, sign, base) in [(a, b, 1.0, 0), (b, a, -1.0, 100_000)] {
+    func samples(of from: PlacedBody, against onto: PlacedBody, sign: Double, base: Int) {
       // A sample farther from the other body's centre than its radius plus the margin misses.
       let reach = (onto.geometry.radius + margin) * (onto.geometry.radius + margin)
+      let toward = onto.toLocal(from.position)
       let samples = from.geometry.samples
       for k in samples.indices {
         let p = from.toWorld(samples[k])
         let d = p - onto.position
         if d.dot(d) > reach { continue }
-        let (dist, n) = onto.geometry.distance(onto.toLocal(p), toward: onto.toLocal(from.position))
+        let (dist, n) = onto.geometry.distance(onto.toLocal(p), toward: toward)
         if dist < margin { add(p, dist, (onto.rotation * n) * sign, base + k) }
       }
     }
+    samples(of: a, against: b, sign: 1, base: 0)
+    samples(of: b, against: a, sign: -1, base: 100_000)
   }
 }
 

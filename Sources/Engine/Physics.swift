@@ -26,6 +26,13 @@
 //   shards (Shatter.swift), appended to `bodies`; the body itself stays in the array with
 //   `isBroken` set, so index i is still scenario object i.
 // - Deterministic: one thread, fixed iteration order, no dependence on hashing order.
+//
+// For drawing: `Simulation.bodies(at: t)` returns every body at time t. Draw those with
+// `isBroken == false`, each from its `geometry` (`.shape(Shape)` as before, or
+// `.convexPiece(ConvexPiece)`: body-frame `vertices`, outward CCW `faces`, `triangles`) at its
+// `pose` (world = orientation · vertex + position), with the colour and mask id of scenario
+// object `origin` (a shard keeps its parent's). Indices below the scenario's object count are
+// the scenario objects, in order, whole or broken.
 import Foundation
 import Scenarios
 
@@ -306,7 +313,7 @@ public struct Simulation: Sendable {
     solver.solvePositions(iterations: settings.positionIterations)
     let pushed = solver.pushed()
 
-    impulses = [:]
+    impulses = Dictionary(minimumCapacity: solver.rows.count)
     for row in solver.rows { impulses[row.key] = row.impulse }
 
     let startVelocity = bodies.map(\.velocity)
@@ -403,13 +410,15 @@ public struct Simulation: Sendable {
     let dt = settings.timeStep
     let placed = bodies.map(\.placed)
     let reach = bodies.map { b in (b.velocity.length + b.angularVelocity.length * b.collision.radius) * dt }
-    for i in bodies.indices where bodies[i].isActive {
+    let active = bodies.map(\.isActive)
+    let broken = bodies.map(\.isBroken)
+    for i in bodies.indices where active[i] {
       if floor != nil {
         Collision.floorContacts(placed[i], index: i, margin: settings.margin + reach[i], into: &out)
       }
-      for j in bodies.indices where j != i && !bodies[j].isBroken {
+      for j in bodies.indices where j != i && !broken[j] {
         // Each pair of active bodies once; other bodies always as the partner.
-        if bodies[j].isActive && j < i { continue }
+        if active[j] && j < i { continue }
         Collision.pairContacts(
           placed[i], index: i, placed[j], index: j, margin: settings.margin + reach[i] + reach[j], into: &out)
       }
@@ -519,7 +528,8 @@ public struct Simulation: Sendable {
   private mutating func updateSleep(contacts: [Contact]) {
     let dt = settings.timeStep
     let limit = settings.sleepSpeed
-    for i in bodies.indices where bodies[i].isActive {
+    let active = bodies.map(\.isActive)
+    for i in bodies.indices where active[i] {
       let still = bodies[i].velocity.length < limit && bodies[i].angularVelocity.length < limit * 5
       bodies[i].stillTime = still ? bodies[i].stillTime + dt : 0
     }
@@ -531,15 +541,15 @@ public struct Simulation: Sendable {
       return r
     }
     for c in contacts {
-      guard case .body(let j) = c.b, bodies[j].isActive, bodies[c.a].isActive else { continue }
+      guard case .body(let j) = c.b, active[j], active[c.a] else { continue }
       let (x, y) = (root(c.a), root(j))
       if x != y { parent[max(x, y)] = min(x, y) }
     }
     var allStill = [Bool](repeating: true, count: bodies.count)
-    for i in bodies.indices where bodies[i].isActive && bodies[i].stillTime < settings.sleepDelay {
+    for i in bodies.indices where active[i] && bodies[i].stillTime < settings.sleepDelay {
       allStill[root(i)] = false
     }
-    for i in bodies.indices where bodies[i].isActive && allStill[root(i)] {
+    for i in bodies.indices where active[i] && allStill[root(i)] {
       bodies[i].isSleeping = true
       bodies[i].island = root(i)
       bodies[i].velocity = .zero

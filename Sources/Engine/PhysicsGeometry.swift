@@ -24,6 +24,12 @@ public struct ConvexPiece: Sendable, Hashable {
 
   /// Volume in m³, by the divergence theorem (fan triangles against the origin).
   public var volume: Double { massProperties(of: self).volume }
+
+  /// The faces as triangles (vertex indices, counter-clockwise seen from outside), each face
+  /// fanned from its first vertex: what a rasterizer needs, with flat normals per face.
+  public var triangles: [(Int, Int, Int)] {
+    faces.flatMap { face in (1..<max(face.count - 1, 1)).map { (face[0], face[$0], face[$0 + 1]) } }
+  }
 }
 
 /// What a body looks like and collides as.
@@ -129,11 +135,16 @@ struct SurfacePoint {
   var separation: Double
 }
 
-/// A body's geometry with its derived collision data, built once per body.
-struct CollisionGeometry: Sendable {
+/// A body's geometry with its derived collision data, built once per body. A class, so the
+/// contact loops pass one reference rather than copying its arrays.
+final class CollisionGeometry: Sendable {
   let geometry: BodyGeometry
   /// Surface points in the body frame, tested against other bodies.
   let samples: [V3]
+  /// The samples that can be lowest against a plane: corners (a convex polyhedron touches a
+  /// plane first at a corner) and every other rim point (the exact lowest rim points are
+  /// added separately). Fewer rows for the solver where most resting contacts are.
+  let floorSamples: [Int]
   /// Outward face planes (unit normal, offset) of a convex piece.
   let planes: [(normal: V3, offset: Double)]
   /// Farthest surface point from the origin.
@@ -205,6 +216,12 @@ struct CollisionGeometry: Sendable {
         return (n, n.dot(v[face[0]]))
       }
       radius = v.map(\.length).max() ?? 0
+    }
+    switch geometry {
+    case .shape(.box): floorSamples = Array(0..<8)
+    case .shape(.cylinder), .shape(.cup): floorSamples = samples.indices.filter { $0 % 2 == 0 }
+    case .convexPiece(let piece): floorSamples = Array(piece.vertices.indices)
+    case .shape(.sphere): floorSamples = []
     }
   }
 

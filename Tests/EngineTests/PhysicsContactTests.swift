@@ -124,19 +124,24 @@ private func distance(_ a: Vector3, _ b: Vector3) -> Double {
 
 @Suite struct BodyContacts {
   /// A ball rolling at 3 m/s into a static wall (a 10 cm thick box) never has its centre
-  /// closer to the wall's face than its radius minus 1 mm, and ends on the near side.
+  /// closer to the wall's face than its radius minus 1 mm (measured: 0.5 mm farther than the
+  /// radius, the contact margin), is thrown back (restitution 0.5 × 0.3), and stays on the near
+  /// side. Its forward spin then rolls it back against the wall, where it ends.
   @Test func ballDoesNotPassThroughAWall() {
     let wall = object("wall", .box(width: 0.1, height: 0.5, depth: 1), at: Vector3(1, 0.25, 0), isStatic: true)
     let ball = object(
       "ball", .sphere(radius: 0.05), at: Vector3(0, 0.05, 0), velocity: Vector3(3, 0, 0), restitution: 0.5)
     var sim = Simulation(world: scene([wall, ball]))
     var closest = Double.infinity
-    for k in 1...60 {
-      let x = sim.bodies(at: Double(k) / 60)[1].pose.position.x
-      closest = min(closest, 0.95 - x)
+    var slowest = Double.infinity
+    for k in 1...300 {
+      let p = sim.bodies(at: Double(k) / 300)[1].pose
+      closest = min(closest, 0.95 - p.position.x)
+      slowest = min(slowest, p.velocity.x)
     }
     #expect(closest > 0.05 - 1e-3, "centre came within \(closest) m of the wall face")
-    #expect(sim.bodies(at: 1)[1].pose.velocity.x < 0, "should bounce back")
+    #expect(slowest < -0.2, "should bounce back; most negative x velocity \(slowest) m/s")
+    #expect(sim.bodies(at: 2)[1].pose.position.x < 0.9)
   }
 
   /// Two boxes meeting head-on in free space: total momentum is conserved (the solver's
@@ -236,6 +241,10 @@ private func distance(_ a: Vector3, _ b: Vector3) -> Double {
       // Convex and outward-wound: every vertex is on or behind every face plane.
       let geometry = CollisionGeometry(.convexPiece(piece.shard))
       for v in piece.shard.vertices { #expect(geometry.distance(V3(v)).distance < 1e-12) }
+      // The triangles the renderer draws enclose the same volume, so they wind outward too.
+      let v = piece.shard.vertices.map(V3.init)
+      let fromTriangles = piece.shard.triangles.map { v[$0.0].dot(v[$0.1].cross(v[$0.2])) / 6 }.reduce(0, +)
+      #expect(abs(fromTriangles - piece.shard.volume) < 1e-12 * shape.volume + 1e-18)
     }
   }
 }
@@ -253,7 +262,7 @@ private func distance(_ a: Vector3, _ b: Vector3) -> Double {
     ])
     func run() -> [[BodyPose]] {
       var sim = Simulation(world: world)
-      return (0..<30).map { k in sim.bodies(at: Double(k) / 30).map(\.pose) }
+      return (0..<24).map { k in sim.bodies(at: Double(k) / 30).map(\.pose) }
     }
     let first = run()
     #expect(first.last!.count > 4, "the cup should have broken")

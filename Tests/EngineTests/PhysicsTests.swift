@@ -58,6 +58,27 @@ private func box(at y: Double, velocity: Vector3 = .zero, restitution: Double = 
     #expect(abs(p.y - (10 + 2 * 1.25 - 0.5 * 9.81 * 1.25 * 1.25)) < 1e-10)
   }
 
+  /// A ball thrown sideways over the floor follows x = x0 + v·t, y = y0 + vy·t − ½gt² at every
+  /// 30 fps frame until it lands (the floor is there but untouched): the same 1e-10 m bound
+  /// as the vertical drop, in all three coordinates.
+  @Test func projectileMatchesTheParabolaUntilItLands() {
+    let (y0, vx, vy, vz, g) = (1.2, 2.5, 1.0, -0.4, 9.81)
+    var sim = Simulation(world: world(ball(at: y0, velocity: Vector3(vx, vy, vz))))
+    // Lands when y − r = 0: the centre reaches 0.05 m.
+    let landing = (vy + (vy * vy + 2 * g * (y0 - 0.05)).squareRoot()) / g
+    var worst = 0.0
+    var frames = 0
+    for k in 0... {
+      let t = Double(k) / 30
+      guard t < landing else { break }
+      let p = sim.bodies(at: t)[0].pose.position
+      worst = max(worst, abs(p.x - vx * t), abs(p.y - (y0 + vy * t - 0.5 * g * t * t)), abs(p.z - vz * t))
+      frames += 1
+    }
+    #expect(frames > 15)
+    #expect(worst < 1e-10, "worst deviation \(worst) m")
+  }
+
   @Test func samplingDoesNotChangeTheTrajectory() {
     var a = Simulation(world: world(ball(at: 1, restitution: 0.7)))
     var b = Simulation(world: world(ball(at: 1, restitution: 0.7)))
