@@ -10,10 +10,15 @@
 
 #include <math.h>
 
-void pk_raster_clear(const pk_raster_target *t) {
+void pk_raster_clear(const pk_raster_target *t, const uint16_t background[3]) {
   for (int32_t y = 0; y < t->height; y++) {
     float *restrict d = t->inv_depth + y * t->depth_stride;
     for (int32_t x = 0; x < t->width; x++) d[x] = 0.0f;
+    for (int p = 0; p < 3; p++) {
+      uint16_t *restrict c = t->color[p] + y * t->color_stride;
+      const uint16_t bg = background[p];
+      for (int32_t x = 0; x < t->width; x++) c[x] = bg;
+    }
   }
 }
 
@@ -310,7 +315,7 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
   const pk_raster_target *t = sh->t;
   const pk_raster_material *m = sh->m;
   float *restrict depth = t->inv_depth + y * t->depth_stride;
-  uint16_t *restrict ids = t->ids + y * t->id_stride;
+  uint16_t *restrict ids = t->ids ? t->ids + y * t->id_stride : NULL;
   uint16_t *restrict red = t->color[0] + y * t->color_stride;
   uint16_t *restrict green = t->color[1] + y * t->color_stride;
   uint16_t *restrict blue = t->color[2] + y * t->color_stride;
@@ -321,7 +326,7 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
     const float iz = (float)izd;
     if (!(iz > depth[x])) continue;
     depth[x] = iz;
-    ids[x] = m->id;
+    if (ids) ids[x] = m->id;
     float n[3];
     for (int k = 0; k < 3; k++)
       /* n·(1/Z) interpolates linearly; the renormalization removes the common factor. */
@@ -350,22 +355,35 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
  * and planar buffers let the compiler vectorize this loop. */
 static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double iz_row,
                       int32_t xa, int32_t xb, uint16_t id, const uint16_t color[3]) {
+  if (xa > xb) return;
   float *restrict depth = t->inv_depth + y * t->depth_stride;
-  uint16_t *restrict ids = t->ids + y * t->id_stride;
   uint16_t *restrict red = t->color[0] + y * t->color_stride;
   uint16_t *restrict green = t->color[1] + y * t->color_stride;
   uint16_t *restrict blue = t->color[2] + y * t->color_stride;
   const uint16_t r = color[0], g = color[1], b = color[2];
-  for (int32_t x = xa; x <= xb; x++) {
-    const float iz = (float)(iz_dx * (x + 0.5) + iz_row);
-    const float old_iz = depth[x];
-    const uint16_t old_id = ids[x], old_r = red[x], old_g = green[x], old_b = blue[x];
+  /* 1/Z in float from the span's first sample: four lanes on plain SSE2 where doubles get two.
+   * The error, a few float steps of the value at xa, is below what the float depth buffer
+   * stores anyway. */
+  const float iz0 = (float)(iz_dx * (xa + 0.5) + iz_row), step = (float)iz_dx;
+  const int32_t n = xb - xa + 1;
+  float *restrict d = depth + xa;
+  if (t->ids) {
+    uint16_t *restrict ids = t->ids + y * t->id_stride + xa;
+    for (int32_t k = 0; k < n; k++) {
+      const int nearer = iz0 + step * (float)k > d[k];
+      ids[k] = nearer ? id : ids[k];
+    }
+  }
+  uint16_t *restrict rr = red + xa, *restrict gg = green + xa, *restrict bb = blue + xa;
+  for (int32_t k = 0; k < n; k++) {
+    const float iz = iz0 + step * (float)k;
+    const float old_iz = d[k];
+    const uint16_t old_r = rr[k], old_g = gg[k], old_b = bb[k];
     const int nearer = iz > old_iz;
-    depth[x] = nearer ? iz : old_iz;
-    ids[x] = nearer ? id : old_id;
-    red[x] = nearer ? r : old_r;
-    green[x] = nearer ? g : old_g;
-    blue[x] = nearer ? b : old_b;
+    d[k] = nearer ? iz : old_iz;
+    rr[k] = nearer ? r : old_r;
+    gg[k] = nearer ? g : old_g;
+    bb[k] = nearer ? b : old_b;
   }
 }
 
@@ -632,9 +650,8 @@ static inline void filter_columns(uint32_t acc[3][512], int32_t cw, int32_t f, u
   }
 }
 
-void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t background[3],
-                       const uint8_t *table, uint8_t *restrict rgb, ptrdiff_t rgb_stride,
-                       uint16_t *restrict ids, ptrdiff_t id_stride, float *restrict depth,
+void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint8_t *table,
+                       uint8_t *restrict rgb, ptrdiff_t rgb_stride, uint16_t *restrict ids, ptrdiff_t id_stride, float *restrict depth,
                        ptrdiff_t depth_stride) {
   const int32_t w = t->width / f, h = t->height / f;
   const uint32_t n = (uint32_t)(f * f);
@@ -649,20 +666,17 @@ void pk_raster_resolve(const pk_raster_target *t, int32_t f, const uint16_t back
       const int32_t cw = w - x0 < chunk ? w - x0 : chunk, samples = cw * f;
       /* Sum the f sample rows first (contiguous, vectorizes), then groups of f columns. */
       uint32_t acc[3][512]; /* chunk × the largest factor, 8 */
-      for (int p = 0; p < 3; p++)
-        for (int32_t k = 0; k < samples; k++) acc[p][k] = 0;
-      for (int32_t sy = 0; sy < f; sy++) {
-        const ptrdiff_t row = (ptrdiff_t)(y * f + sy);
-        const float *restrict d = t->inv_depth + row * t->depth_stride + x0 * f;
-        for (int p = 0; p < 3; p++) {
-          const uint16_t *restrict c = t->color[p] + row * t->color_stride + x0 * f;
-          const uint16_t bg = background[p];
-          uint32_t *restrict a = acc[p];
-          for (int32_t k = 0; k < samples; k++) {
-            const uint16_t drawn = c[k]; /* loaded unconditionally, so the loop vectorizes */
-            a[k] += d[k] > 0 ? drawn : bg;
-          }
+      for (int p = 0; p < 3; p++) {
+        const uint16_t *restrict c = t->color[p] + (ptrdiff_t)y * f * t->color_stride + x0 * f;
+        const ptrdiff_t s1 = t->color_stride;
+        uint32_t *restrict a = acc[p];
+        if (f == 3) { /* the default: one pass, no read-modify-write of the sums */
+          for (int32_t k = 0; k < samples; k++) a[k] = (uint32_t)c[k] + c[k + s1] + c[k + 2 * s1];
+          continue;
         }
+        for (int32_t k = 0; k < samples; k++) a[k] = c[k];
+        for (int32_t sy = 1; sy < f; sy++)
+          for (int32_t k = 0; k < samples; k++) a[k] += c[k + sy * s1];
       }
       filter_columns(acc, cw, f, reciprocal, table, out + 3 * x0);
     }

@@ -120,9 +120,10 @@ final class FrameRenderer {
     ids = [UInt16](repeating: 0, count: samples)
   }
 
-  /// Hands the C kernels a view of the strip buffers, `rows` sample rows high. The pointers
+  /// Hands the C kernels a view of the strip buffers, `rows` sample rows high, without the id
+  /// plane unless `wantIDs` (masks are ground truth only). The pointers
   /// live only inside `body`, and the class is used by one thread at a time.
-  private func withStrip<R>(rows: Int, _ body: (UnsafePointer<pk_raster_target>) -> R) -> R {
+  private func withStrip<R>(rows: Int, ids wantIDs: Bool, _ body: (UnsafePointer<pk_raster_target>) -> R) -> R {
     let w = width * factor
     let plane = w * stripRows * factor
     return color.withUnsafeMutableBufferPointer { c in
@@ -131,7 +132,8 @@ final class FrameRenderer {
           let base = c.baseAddress!
           var t = pk_raster_target(
             width: Int32(w), height: Int32(rows), color: (base, base + plane, base + 2 * plane),
-            color_stride: w, inv_depth: d.baseAddress, depth_stride: w, ids: i.baseAddress, id_stride: w)
+            color_stride: w, inv_depth: d.baseAddress, depth_stride: w, ids: wantIDs ? i.baseAddress : nil,
+            id_stride: w)
           return body(&t)
         }
       }
@@ -325,8 +327,8 @@ final class FrameRenderer {
       // The strip sees the image through a camera whose principal point is shifted up.
       var cam = pk_raster_camera(
         fx: camera.fx * f, fy: camera.fy * f, cx: camera.cx * f, cy: camera.cy * f - top, near: 1e-3)
-      withStrip(rows: rows * factor) { target in
-        pk_raster_clear(target)
+      withStrip(rows: rows * factor, ids: maps) { target in
+        pk_raster_clear(target, bg)
         for i in items.indices where reach[i].upperBound >= top && reach[i].lowerBound <= bottom {
           pk_raster_triangles(
             target, &cam, cameraPositions[i], worldNormals[i], items[i].mesh.uvs, items[i].mesh.indices,
@@ -337,7 +339,7 @@ final class FrameRenderer {
           outIDs.withUnsafeMutableBufferPointer { idOut in
             depth.withUnsafeMutableBufferPointer { depthOut in
               pk_raster_resolve(
-                target, Int32(factor), bg, table, out.baseAddress! + offset * 3, width * 3,
+                target, Int32(factor), table, out.baseAddress! + offset * 3, width * 3,
                 maps ? idOut.baseAddress! + offset : nil, width, maps ? depthOut.baseAddress! + offset : nil, width)
             }
           }

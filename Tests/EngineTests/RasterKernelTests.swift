@@ -64,15 +64,17 @@ import Testing
     }
   }
 
-  /// The resolve pass is the rounded mean of each pixel's samples (background where nothing
-  /// was drawn), encoded by the table: checked against integer arithmetic on random samples,
-  /// for the specialized 3× path and the general one.
+  /// Clearing then resolving gives the rounded mean of each pixel's samples (the background
+  /// where nothing was drawn), encoded by the table: checked against integer arithmetic on
+  /// random samples drawn over part of a cleared target, for the 3× path and the general one.
   @Test(arguments: [2, 3, 5])
   func resolveIsTheRoundedMeanOfTheSamples(factor f: Int) {
     let (w, h) = (7 * f, 3 * f)
     var random = SplitMix64(seed: UInt64(f))
-    var color = (0..<(w * h * 3)).map { _ in UInt16(truncatingIfNeeded: random.next()) }
-    var depth = (0..<(w * h)).map { _ in random.next() % 4 == 0 ? Float(0) : 1 }
+    let drawn = (0..<(w * h * 3)).map { _ in UInt16(truncatingIfNeeded: random.next()) }
+    let covered = (0..<(w * h)).map { _ in random.next() % 4 != 0 }
+    var color = [UInt16](repeating: 0, count: w * h * 3)
+    var depth = [Float](repeating: 0, count: w * h)
     var ids = [UInt16](repeating: 3, count: w * h)
     let background: [UInt16] = [1000, 40000, 65535]
     var table = [UInt8](repeating: 0, count: 65536)
@@ -85,7 +87,12 @@ import Testing
           var target = pk_raster_target(
             width: Int32(w), height: Int32(h), color: (base, base + w * h, base + 2 * w * h), color_stride: w,
             inv_depth: d.baseAddress, depth_stride: w, ids: i.baseAddress, id_stride: w)
-          pk_raster_resolve(&target, Int32(f), background, table, &rgb, 21, nil, 0, nil, 0)
+          pk_raster_clear(&target, background)
+          for k in 0..<(w * h) where covered[k] {
+            d[k] = 1
+            for p in 0..<3 { c[p * w * h + k] = drawn[p * w * h + k] }
+          }
+          pk_raster_resolve(&target, Int32(f), table, &rgb, 21, nil, 0, nil, 0)
         }
       }
     }
@@ -96,7 +103,7 @@ import Testing
           for sy in 0..<f {
             for sx in 0..<f {
               let k = (y * f + sy) * w + x * f + sx
-              sum += depth[k] > 0 ? Int(color[p * w * h + k]) : Int(background[p])
+              sum += covered[k] ? Int(drawn[p * w * h + k]) : Int(background[p])
             }
           }
           let mean = (sum + f * f / 2) / (f * f)

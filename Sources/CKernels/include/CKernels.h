@@ -23,10 +23,11 @@ extern "C" {
  * inv_depth  1/Z of the nearest surface (Z along the camera's forward axis, metres);
  *            0 means nothing drawn (background). Rows `depth_stride` floats apart.
  * color      three planes (red, green, blue) of linear light in 16-bit fixed point
- *            (65535 = 1.0); rows `color_stride` elements apart. Meaningful only where
- *            inv_depth > 0. Planar so that per-sample loops vectorize.
+ *            (65535 = 1.0); rows `color_stride` elements apart; the background colour
+ *            where nothing was drawn. Planar so that per-sample loops vectorize.
  * ids        object id of the nearest surface; rows `id_stride` apart. Meaningful only
- *            where inv_depth > 0 (elsewhere the id is 0, background).
+ *            where inv_depth > 0 (elsewhere the id is 0, background). May be NULL when no
+ *            mask is wanted, which saves its writes.
  * Sample (x, y) is centred at (x + 0.5, y + 0.5) in target coordinates. */
 typedef struct pk_raster_target {
   int32_t width, height;
@@ -87,9 +88,10 @@ typedef struct pk_raster_material {
   const pk_shadow_map *shadow;
 } pk_raster_material;
 
-/* pk_raster_clear — empties the target by zeroing inv_depth; colour and ids are left as they
- * are, since they count only where inv_depth > 0. O(width·height), no allocation. */
-void pk_raster_clear(const pk_raster_target *target);
+/* pk_raster_clear — empties the target: inv_depth 0 and colour `background` (16-bit linear
+ * RGB) everywhere, so the resolve pass sums colours without testing depth. Ids are left as
+ * they are; they count only where inv_depth > 0. O(width·height), no allocation. */
+void pk_raster_clear(const pk_raster_target *target, const uint16_t background[3]);
 
 /* pk_transform_vertices — rigid transform of a mesh for drawing.
  * positions, normals  `count` xyz float triples in the body frame.
@@ -154,16 +156,16 @@ void pk_srgb_encode_table(uint8_t *table);
 
 /* pk_raster_resolve — downsamples a target by `factor` (1...8) in each axis into pixels.
  * rgb      out: (width/factor)×(height/factor) pixels of 3 sRGB bytes, rows `rgb_stride`
- *          bytes apart: the box-filtered mean of factor² linear samples, `background`
- *          (16-bit linear RGB) standing for samples where nothing was drawn, rounded and
+ *          bytes apart: the box-filtered mean of factor² linear samples (the background
+ *          colour where nothing was drawn, as pk_raster_clear leaves it), rounded and
  *          encoded with `table` (pk_srgb_encode_table).
- * ids      out (may be NULL): the id of sample (factor/2, factor/2) of each pixel, the
+ * ids      out (may be NULL; must be when the target has no ids): the id of sample
+ *          (factor/2, factor/2) of each pixel, the
  *          sample at the pixel centre when factor is odd. Rows `id_stride` apart.
  * depth    out (may be NULL): Z in metres at that same sample, +infinity where nothing was
  *          drawn. Rows `depth_stride` apart.
  * O(width·height) of the target, no allocation. */
-void pk_raster_resolve(const pk_raster_target *target, int32_t factor,
-                       const uint16_t background[3], const uint8_t *table,
+void pk_raster_resolve(const pk_raster_target *target, int32_t factor, const uint8_t *table,
                        uint8_t *restrict rgb, ptrdiff_t rgb_stride,
                        uint16_t *restrict ids, ptrdiff_t id_stride, float *restrict depth,
                        ptrdiff_t depth_stride);
