@@ -4,14 +4,14 @@ import Testing
 
 @testable import Engine
 
-private let grey = SceneColor(red: 0.5, green: 0.5, blue: 0.5)
+private let contactGrey = SceneColor(red: 0.5, green: 0.5, blue: 0.5)
 
 private func scene(_ objects: [ObjectSpec], gravity: Double = 9.81, floor: Bool = true, friction: Double = 1)
   -> WorldSpec
 {
   WorldSpec(
-    gravity: gravity, floor: floor ? FloorSpec(color: grey, restitution: 1, friction: friction) : nil,
-    background: grey, objects: objects)
+    gravity: gravity, floor: floor ? FloorSpec(color: contactGrey, restitution: 1, friction: friction) : nil,
+    background: contactGrey, objects: objects)
 }
 
 private func object(
@@ -19,7 +19,7 @@ private func object(
   restitution: Double = 0.3, friction: Double = 0.5, isStatic: Bool = false
 ) -> ObjectSpec {
   ObjectSpec(
-    name: name, shape: shape, color: grey, position: p, velocity: velocity, isStatic: isStatic,
+    name: name, shape: shape, color: contactGrey, position: p, velocity: velocity, isStatic: isStatic,
     restitution: restitution, friction: friction, rotationDegrees: rotation)
 }
 
@@ -249,7 +249,7 @@ private func distance(_ a: Vector3, _ b: Vector3) -> Double {
   }
 }
 
-@Suite struct Determinism {
+@Suite struct ContactDeterminism {
   /// Two boxes, a ball and a breaking cup, simulated twice: every pose at every frame is
   /// bit-identical.
   @Test func sameSceneGivesBitIdenticalPoses() {
