@@ -26,6 +26,10 @@ struct ApparentSize: Sendable {
   let metres: Double
   /// Region area ÷ width² in the sharp frames (π/4 for a sphere, more for a box).
   let areaPerSquaredWidth: Double
+  /// Standard uncertainty of `centreWidth` in pixels: the kept widths' robust spread over √n
+  /// (random) and the 75th-percentile raise (a one-sided correction whose size is itself the
+  /// doubt about it), added in quadrature.
+  let centreWidthUncertainty: Double
 
   /// The sharp frames after `release` decide; rows of the track are image y, down positive.
   init?(track: [ObjectObservation?], from release: Int, image: (width: Int, height: Int), metres: Double) {
@@ -71,6 +75,8 @@ struct ApparentSize: Sendable {
     let residuals = keep.map { widths[$0] - line.level - line.slope * (rows[$0] - centre) }.sorted()
     let raise = residuals[Int((0.75 * Double(residuals.count - 1)).rounded())]
     centreWidth = line.level + raise
+    let widthSpread = 1.4826 * (median(residuals.map { abs($0) }) ?? 0)
+    centreWidthUncertainty = (widthSpread * widthSpread / Double(residuals.count) + raise * raise).squareRoot()
     slope = line.slope
     centreRow = centre
     self.metres = metres
