@@ -39,7 +39,8 @@ public struct PhysicsAnalyzer: Analyzer {
       return report.result(analyzer: name, subject: check.object)
     }
     let noun = "the \(object.name)"
-    let signature = ColorSignature(object.color)
+    let others = scenario.world.objects.filter { $0.name != object.name }.map(\.color)
+    let signature = ColorSignature(object.color).separated(from: others)
     let unmeasurable: String? =
       if clip.frames.isEmpty || !(clip.fps > 0) {
         "the clip has no frames to measure"
@@ -89,14 +90,26 @@ public struct PhysicsAnalyzer: Analyzer {
     report.scale = scale
 
     if let segment, let impact = segment.impact { report.impactFrame = impact }
-    if let segment, segment.fit != nil, let size,
+    let freeFall = segment.map { Self.fallsFreely($0, track: clean) } ?? (ok: false, reason: nil)
+    if let segment, segment.fit != nil, let size, freeFall.ok,
       let metric = QuadraticFit(
         t: fallFrames.map { Double($0) / fps }, y: fallFrames.map { size.depthBelowCentre(row: ys[$0]!) })
     {
       report.fit = segment.fit
       report.gravity = 2 * metric.c
-      report.gravityUncertainty = metric.cUncertainty.map { 2 * $0 }
+      // Model: y_metres(t) = a + b·t + (g/2)·t², independent errors; the fit's covariance gives
+      // σ_c, and the scale (metres = D·pixels ÷ width) carries the width's uncertainty σ_w
+      // into g in proportion: σ_g² = (2σ_c)² + (g·σ_w ÷ w)².
+      let g = 2 * metric.c
+      let relativeScale = size.centreWidthUncertainty / size.centreWidth
+      report.gravityUncertainty = metric.cUncertainty.map { ((2 * $0) * (2 * $0) + (g * relativeScale) * (g * relativeScale)).squareRoot() }
       report.judgeGravity(noun: noun, frames: Array(segment.frames))
+    } else if let reason = freeFall.reason {
+      report.findings.append(
+        Finding(
+          severity: .info,
+          message: "\(noun) does not fall freely in this clip (\(reason)), so gravity is not measured",
+          frames: segment.map { Array($0.frames) } ?? []))
     } else {
       let n = segment?.frames.count ?? 0
       report.findings.append(
@@ -107,6 +120,15 @@ public struct PhysicsAnalyzer: Analyzer {
             : "\(noun) was seen falling in only \(n) frame\(n == 1 ? "" : "s") (at least \(FreeFallSegment.minFrames) are needed), so gravity could not be measured",
           frames: segment.map { Array($0.frames) } ?? []))
     }
+
+    let motion = PhysicsMotion(track: clean, fps: fps)
+    report.judgeMotion(motion, noun: noun, fps: fps, scale: scale)
+    let otherSignatures = scenario.world.objects.filter { $0.name != object.name }.map { ColorSignature($0.color) }
+      .filter(\.isTrackable)
+    if let gone = PhysicsDisappearance(clip: clip, track: track, motion: motion, others: otherSignatures) {
+      report.judgeDisappearance(gone, track: track, noun: noun, fps: fps)
+    }
+    report.judgeRelease(clean, release: segment?.release, object: object, noun: noun, fps: fps)
 
     let rest = restState(track, fps: fps)
     report.atRest = rest.atRest
@@ -119,7 +141,48 @@ public struct PhysicsAnalyzer: Analyzer {
     }
 
     report.evidence = evidence(track, segment: segment, size: size, fps: fps, restFrame: rest.frame)
+    report.evidence.series += flightSeries(motion, size: size, lowest: track.compactMap { $0?.y }.max(), fps: fps)
+    for impact in motion.impacts where !report.evidence.frames.contains(impact.frame) {
+      report.evidence.frames.append(impact.frame)
+    }
     return report.result(analyzer: name, subject: object.name)
+  }
+
+  /// Whether a candidate free fall is one: it must drop at least 1.5 times the object's height
+  /// (a shorter one fits a parabola to noise), keep its apparent width and height within 15% in
+  /// its sharp frames (a toppling or tumbling body turns, and its centre does not move
+  /// ballistically), and
+  /// move sideways at a steady speed (horizontal acceleration under a fifth of the vertical;
+  /// a body pivoting about an edge accelerates sideways as much as down).
+  static func fallsFreely(_ segment: FreeFallSegment, track: [ObjectObservation?]) -> (ok: Bool, reason: String?) {
+    let seen = segment.frames.compactMap { track[$0] }
+    guard seen.count >= FreeFallSegment.minFrames, let first = seen.first, let last = seen.last,
+      let h = median(seen.map(\.height)), let w = median(seen.map(\.width)), h > 0, w > 0
+    else { return (false, nil) }
+    if last.y - first.y < 1.5 * h { return (false, "it drops only \(format(last.y - first.y, digits: 0)) px, less than 1.5 times its height") }
+    // Only frames sharp enough to show the outline (moving less than half the width a frame):
+    // motion blur narrows and stretches a fast object's colour core without any turning.
+    let sharp = seen.indices.filter { i in
+      let step = [i > 0 ? seen[i - 1] : nil, i + 1 < seen.count ? seen[i + 1] : nil].compactMap { $0 }
+        .map { n in max(abs(n.x - seen[i].x), abs(n.y - seen[i].y)) / Double(abs(n.frame - seen[i].frame)) }
+      return (step.max() ?? .infinity) < seen[i].width / 2
+    }.map { seen[$0] }
+    let sh = median(sharp.map(\.height)) ?? h, sw = median(sharp.map(\.width)) ?? w
+    // By 15% and at least 1.5 px, in any sharp frame; for an object under 10 px across, in
+    // more than a third of them, since its outline is too coarse to tell a turn from a pixel
+    // of noise or a hand touching it in a frame or two (the real ball drop, 7.5 px, has such
+    // frames; the off-table cup tipping over the edge and the tumbling stack block change in
+    // one or two, and give g 11% and 31% low when they are taken for free falls).
+    let changed = sharp.filter { abs($0.height - sh) > max(0.15 * sh, 1.5) || abs($0.width - sw) > max(0.15 * sw, 1.5) }
+    let turns = sw < 10 ? Double(changed.count) > Double(sharp.count) / 3 : !changed.isEmpty
+    if turns { return (false, "its outline changes as it falls: it turns or tumbles") }
+    let t = seen.map { Double($0.frame) }
+    if let fx = QuadraticFit(t: t, y: seen.map(\.x)), let fy = QuadraticFit(t: t, y: seen.map(\.y)),
+      abs(fx.c) > 0.2 * abs(fy.c)
+    {
+      return (false, "it accelerates sideways, pivoting or pushed")
+    }
+    return (true, nil)
   }
 
   /// Whether the last `restSeconds` move less than `restPixels`, and the first frame from which
@@ -137,6 +200,18 @@ public struct PhysicsAnalyzer: Analyzer {
     var frame = track.count - 1
     while frame > 0, let o = track[frame - 1], near(o) { frame -= 1 }
     return (true, frame)
+  }
+
+  /// Every fitted flight after the first, as height above the lowest point (m), like the
+  /// first; flights shorter than four frames have no fit and are left out.
+  private func flightSeries(_ motion: PhysicsMotion, size: ApparentSize?, lowest: Double?, fps: Double) -> [Series] {
+    guard let size, let lowest else { return [] }
+    let height = { (row: Double) in size.depthBelowCentre(row: lowest) - size.depthBelowCentre(row: row) }
+    return motion.pieces.enumerated().compactMap { n, piece in
+      guard let fit = piece.y, n > 0 else { return nil }
+      let t = piece.frames.map { Double($0) / fps }
+      return Series(name: "fitted flight \(n + 1)", xUnit: "s", yUnit: "m", x: t, y: t.map { height(fit($0)) })
+    }
   }
 
   private func evidence(
@@ -180,6 +255,16 @@ private struct PhysicsReport {
   var impactFrame: Int?
   var atRest: Bool?
   var scale: Double?
+  var restitution: Double?
+  var impactCount: Int?
+  var penetration: Double?
+  var penetrationFraction: Double?
+  var restDrift: Double?
+  var largestJump: Double?
+  var sizeChange: Double?
+  var disappeared = false
+  /// Scores of the checks other than gravity; the overall score is the weakest of all.
+  var scores: [String: Double] = [:]
   var findings: [Finding] = []
   var evidence = Evidence()
 
@@ -200,6 +285,157 @@ private struct PhysicsReport {
         frames: frames))
   }
 
+  /// Restitution, launches from rest, jumps, penetration, rest drift and size steps.
+  mutating func judgeMotion(_ m: PhysicsMotion, noun: String, fps: Double, scale: Double?) {
+    let speed = { (pxPerSecond: Double) in
+      scale.map { "\(format($0 > 0 ? pxPerSecond / $0 : 0)) m/s" } ?? "\(format(pxPerSecond, digits: 0)) px/s"
+    }
+    impactCount = m.impacts.count
+    // Rebounds read from impacts at a visible speed: at least two pixels a frame.
+    let fast = m.impacts.filter { $0.incoming >= 2 * fps }
+    let bounces = fast.compactMap(\.restitution)
+    restitution = bounces.max()
+    if let worst = fast.max(by: { ($0.restitution ?? 0) < ($1.restitution ?? 0) }), let e = worst.restitution, e > Self.maxRestitution {
+      findings.append(
+        Finding(
+          severity: .violation,
+          message: "\(noun) bounces higher than it fell (restitution \(fixed(e)) at frame \(worst.frame): it leaves the contact at \(speed(worst.outgoing)) after arriving at \(speed(worst.incoming)))",
+          frames: [worst.frame]))
+    }
+    scores["restitution"] = restitution.map { $0 <= 1 ? 1 : exp(-($0 - 1) / 0.1) } ?? 1
+    // The reverse of an impact: from rest, suddenly upward, with nothing that fell onto it.
+    let launches = m.impacts.filter { $0.incoming == 0 && $0.outgoing >= 2 * fps }
+    if let launch = launches.first {
+      findings.append(
+        Finding(
+          severity: .violation,
+          message: "\(noun) shoots up from rest at frame \(launch.frame) at \(speed(launch.outgoing)) with nothing pushing it (a fall played backwards looks like this)",
+          frames: launches.map(\.frame)))
+    }
+    scores["launch"] = launches.isEmpty ? 1 : 0
+    if !m.impacts.isEmpty {
+      findings.append(
+        Finding(
+          severity: .info,
+          message: "\(noun) has \(m.impacts.count) impact\(m.impacts.count == 1 ? "" : "s"), at frame\(m.impacts.count == 1 ? "" : "s") \(m.impacts.map { "\($0.frame)" }.joined(separator: ", "))"
+            + (bounces.isEmpty ? "" : "; restitution (rebound ÷ impact vertical speed) \(bounces.map { fixed($0) }.joined(separator: ", "))"),
+          frames: m.impacts.map(\.frame)))
+    }
+    largestJump = m.jumps.map(\.pixels).max() ?? 0
+    for jump in m.jumps {
+      findings.append(
+        Finding(
+          severity: .violation,
+          message: "\(noun) jumps \(format(jump.pixels, digits: 0)) px between frames \(jump.frame - 1) and \(jump.frame), far more than its motion before and after allows",
+          frames: [jump.frame - 1, jump.frame]))
+    }
+    scores["continuity"] = m.jumps.isEmpty ? 1 : exp(-(largestJump ?? 0) / max(m.size, 1))
+    if let p = m.penetration {
+      penetration = p.pixels
+      penetrationFraction = m.objectHeight > 0 ? p.pixels / m.objectHeight : nil
+      let allowed = max(Self.penetrationPixels, Self.penetrationFraction * m.objectHeight)
+      scores["penetration"] = exp(-max(0, p.pixels) / max(allowed, 1e-9) / 2)
+      if p.pixels > allowed {
+        findings.append(
+          Finding(
+            severity: .violation,
+            message: "\(noun) sinks \(format(p.pixels, digits: 0)) px (\(format(100 * (penetrationFraction ?? 0), digits: 0))% of its height) below where it comes to rest, at frame \(p.frame)",
+            frames: [p.frame]))
+      }
+    }
+    restDrift = m.restDrift?.pixelsPerSecond
+    if let rise = m.rise {
+      findings.append(
+        Finding(
+          severity: .violation,
+          message: "\(noun) rises \(format(rise.pixels, digits: 0)) px (\(format(rise.pixels / max(m.objectHeight, 1), digits: 1)) times its height) above where it stood at rest at frame \(rise.restFrame), by frame \(rise.frame): nothing lifts it (time running backwards looks like this)",
+          frames: [rise.restFrame, rise.frame]))
+    }
+    for up in m.speedUps {
+      findings.append(
+        Finding(
+          severity: .violation,
+          message: "\(noun) speeds up from \(speed(up.from)) to \(speed(up.to)) while sliding in frames \(up.frames.lowerBound)–\(up.frames.upperBound - 1), with nothing pushing it (friction can only slow it)",
+          frames: [up.frames.lowerBound, up.frames.upperBound - 1]))
+    }
+    scores["energy"] = m.rise == nil && m.speedUps.isEmpty ? 1 : 0
+    if let step = m.sizeSteps.first {
+      let worst = m.sizeSteps.map { abs(log($0.ratio)) }.max() ?? 0
+      sizeChange = m.sizeSteps.max { abs(log($0.ratio)) < abs(log($1.ratio)) }?.ratio
+      findings.append(
+        Finding(
+          severity: .violation,
+          message: "\(noun) \(step.ratio > 1 ? "grows" : "shrinks") suddenly by \(format(abs(step.ratio - 1) * 100, digits: 0))% at frame \(step.frame) (its apparent size changes shape-constancy would forbid)",
+          frames: m.sizeSteps.map(\.frame)))
+      scores["size"] = exp(-worst / 0.1)
+    } else {
+      sizeChange = 1
+      scores["size"] = 1
+    }
+  }
+
+  /// A violation only when the object was seen plainly in each of the five frames before (a
+  /// track already flickering in and out, as natural footage gives in shadow, is no evidence
+  /// of a vanish); otherwise a warning.
+  mutating func judgeDisappearance(_ gone: PhysicsDisappearance, track: [ObjectObservation?], noun: String, fps: Double) {
+    let frame: Int
+    switch gone {
+    case .vanished(let f), .changedColour(let f, _): frame = f
+    }
+    let before = track[max(0, frame - 5)..<frame]
+    guard before.count == 5, before.allSatisfy({ $0 != nil }) else {
+      findings.append(
+        Finding(
+          severity: .warning,
+          message: "\(noun) is lost from frame \(frame) on, after a track that already came and went; it may have vanished or gone into shadow",
+          frames: [frame]))
+      return
+    }
+    disappeared = true
+    scores["permanence"] = 0
+    switch gone {
+    case .vanished(let frame):
+      findings.append(
+        Finding(
+          severity: .violation,
+          message: "\(noun) vanishes at frame \(frame) (\(format(Double(frame) / fps)) s) in the middle of the picture and never comes back",
+          frames: [frame - 1, frame]))
+    case .changedColour(let frame, let ratio):
+      sizeChange = ratio
+      findings.append(
+        Finding(
+          severity: .violation,
+          message: "\(noun) changes colour at frame \(frame) (\(format(Double(frame) / fps)) s): its colour is gone, but something of another colour, \(format(ratio)) times its size, is where it should be (a morph)",
+          frames: [frame - 1, frame]))
+    }
+  }
+
+  /// An object the scenario starts at rest must not move before it falls: its centre may
+  /// wander at most `stillPixels`·frames before the release. Natural footage held by a hand
+  /// moves more, so this is a warning, not a violation.
+  mutating func judgeRelease(_ track: [ObjectObservation?], release: Int?, object: ObjectSpec, noun: String, fps: Double) {
+    guard let release, release > 1, object.velocity == Vector3(0, 0, 0),
+      let first = track[..<release].compactMap({ $0 }).first
+    else { return }
+    let before = track[..<release].compactMap { $0 }
+    let wander = before.map { max(abs($0.x - first.x), abs($0.y - first.y)) }.max() ?? 0
+    if wander > max(2, 0.25 * first.width) {
+      findings.append(
+        Finding(
+          severity: .warning,
+          message: "\(noun) moves \(format(wander, digits: 0)) px before it is let go at frame \(release), though the scenario starts it at rest",
+          frames: [first.frame, release]))
+    }
+  }
+
+  /// A rebound faster than the impact gains energy; 10% above 1 leaves room for the few
+  /// percent a 30 fps fit of a short flight misreads.
+  static let maxRestitution = 1.1
+  /// Sinking below the resting line beyond this many pixels and this fraction of the object's
+  /// height is a violation (an anti-aliased edge and a squashed blurred frame stay under both).
+  static let penetrationPixels = 2.0
+  static let penetrationFraction = 0.25
+
   mutating func noteMissing(_ track: [ObjectObservation?], noun: String) {
     let missing = track.indices.filter { track[$0] == nil }
     guard !missing.isEmpty else { return }
@@ -218,6 +454,8 @@ private struct PhysicsReport {
 
   func result(analyzer: String, subject: String?) -> AnalysisResult {
     let gravityScore = gravity.map { exp(-abs($0 - gravityReference) / allowed) }
+    let all = scores.values + (gravityScore.map { [$0] } ?? [])
+    let overall: Double? = all.isEmpty ? nil : all.min()
     let measurements = [
       Measurement(
         name: "gravity", value: finite(gravity), unit: "m/s²", reference: gravityReference,
@@ -228,6 +466,24 @@ private struct PhysicsReport {
       Measurement(name: "impact_frame", value: impactFrame.map(Double.init), unit: "frame"),
       Measurement(name: "at_rest", value: atRest.map { $0 ? 1 : 0 }, unit: "1/0"),
       Measurement(name: "pixels_per_metre", value: finite(scale), unit: "px/m"),
+      Measurement(
+        name: "restitution", value: finite(restitution), unit: "1", score: scores["restitution"],
+        scoreFormula: "largest rebound ÷ impact vertical speed e: 1 when e ≤ 1, else exp(−(e − 1) ÷ 0.1)"),
+      Measurement(name: "impact_count", value: impactCount.map(Double.init), unit: "count"),
+      Measurement(
+        name: "penetration", value: finite(penetration), unit: "px", score: scores["penetration"],
+        scoreFormula: "exp(−p ÷ (2 · max(\(format(Self.penetrationPixels)) px, \(format(Self.penetrationFraction)) · object height)))"),
+      Measurement(name: "penetration_fraction", value: finite(penetrationFraction), unit: "object heights"),
+      Measurement(name: "rest_drift", value: finite(restDrift), unit: "px/s"),
+      Measurement(
+        name: "largest_jump", value: finite(largestJump), unit: "px", score: scores["continuity"],
+        scoreFormula: "1 without a jump, else exp(−jump ÷ object size)"),
+      Measurement(
+        name: "size_change", value: finite(sizeChange), unit: "ratio", score: scores["size"],
+        scoreFormula: "exp(−|ln r| ÷ 0.1) for the largest sudden step r of apparent size"),
+      Measurement(
+        name: "plausibility", value: finite(overall), unit: "1", score: finite(overall),
+        scoreFormula: "the weakest of the gravity, restitution, launch, energy (no rise from rest, no speed-up while sliding), continuity, penetration, size and permanence scores"),
     ]
     return AnalysisResult(
       analyzer: analyzer, subject: subject, measurements: measurements, findings: findings,

@@ -47,7 +47,7 @@ import Testing
     #expect(loaded.clip.frames.count == 327)
     let result = try PhysicsAnalyzer().analyze(
       loaded.clip, scenario: Self.scenario, check: Self.scenario.checks[0])
-    let g = try #require(result.measurement("gravity")?.value)
+    let g = try #require(result.measurement("gravity")?.value, "\(result.findings.map(\.message))")
     #expect(abs(g - 9.81) / 9.81 < 0.1, "g = \(g) m/s²")
     #expect(!result.findings.contains { $0.severity == .violation }, "\(result.findings.map(\.message))")
   }

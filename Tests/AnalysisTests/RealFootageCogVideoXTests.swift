@@ -19,7 +19,7 @@ import Testing
     #expect(loaded.clip.width == 512 && loaded.clip.height == 342)
     let scenario = RealFootageBallDrop.scenario
     let result = try PhysicsAnalyzer().analyze(loaded.clip, scenario: scenario, check: scenario.checks[0])
-    #expect(result.measurements.count == 6)
+    #expect(result.measurements.count == 14)
     for m in result.measurements {
       #expect(m.value.map { $0.isFinite } ?? true, "\(m.name) = \(String(describing: m.value))")
       #expect(m.score.map { $0.isFinite } ?? true, "\(m.name) score")
