@@ -153,6 +153,24 @@ struct Mesh: Sendable {
     }
   }
 
+  /// A convex shard with flat faces, in its body frame.
+  init(piece: ConvexPiece) {
+    for face in piece.faces where face.count >= 3 {
+      let corners = face.map { Vec3(piece.vertices[$0]) }
+      let normal = (corners[1] - corners[0]).cross(corners[2] - corners[0]).normalized
+      let (uAxis, vAxis) = Mesh.faceAxes(normal)
+      let ids = corners.map { addVertex($0, normal: normal, uv: ($0.dot(uAxis), $0.dot(vAxis))) }
+      for k in 1..<(ids.count - 1) { addTriangle(ids[0], ids[k], ids[k + 1]) }
+    }
+  }
+
+  /// Two directions spanning the plane of a face, for texture coordinates.
+  private static func faceAxes(_ normal: Vec3) -> (Vec3, Vec3) {
+    let helper = abs(normal.y) < 0.9 ? Vec3(0, 1, 0) : Vec3(1, 0, 0)
+    let u = helper.cross(normal).normalized
+    return (u, normal.cross(u))
+  }
+
   /// The floor: a square of side 2·`half` in the plane y = 0, facing up.
   static func floor(half: Double) -> Mesh {
     var m = Mesh()

@@ -259,13 +259,12 @@ public struct ReferenceRenderer: Sendable {
     }
     var poses: [BodyPose] = []
     for (i, body) in bodies.enumerated() {
-      let (mesh, object) = meshes.mesh(for: body, at: i)
-      let spec = world.objects[object]
-      let edit = distortion.edit(object: object, frame: frame)
+      let edit = distortion.edit(object: body.origin, frame: frame)
       var pose = body.pose
       pose.position = (Vec3(pose.position) + Vec3(edit.offset)).vector3
       if i < world.objects.count { poses.append(pose) }
-      if edit.hidden { continue }
+      guard let (mesh, object) = meshes.mesh(for: body, at: i), !edit.hidden else { continue }
+      let spec = world.objects[object]
       let item = DrawItem(
         mesh: mesh, rotation: pose.orientation.matrix, translation: Vec3(pose.position),
         color: edit.color ?? spec.color, id: UInt16(object + 1), texture: spec.texture, scale: edit.scale)
@@ -336,9 +335,14 @@ struct BodyMeshes: Sendable {
   }
 
   /// The mesh of `body`, the `index`-th body of the simulation, and the scenario object it
-  /// belongs to.
-  func mesh(for body: RigidBody, at index: Int) -> (mesh: Mesh, object: Int) {
-    (objectMeshes[index], index)
+  /// belongs to (a shard belongs to the object it broke from); nil for a body that broke and
+  /// is drawn as its shards instead.
+  func mesh(for body: RigidBody, at index: Int) -> (mesh: Mesh, object: Int)? {
+    if body.isBroken { return nil }
+    switch body.geometry {
+    case .shape: return (objectMeshes[body.origin], body.origin)
+    case .convexPiece(let piece): return (Mesh(piece: piece), body.origin)
+    }
   }
 }
 
