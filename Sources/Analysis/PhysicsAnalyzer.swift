@@ -39,7 +39,10 @@ public struct PhysicsAnalyzer: Analyzer {
       return report.result(analyzer: name, subject: check.object)
     }
     let noun = "the \(object.name)"
+    // Everything else of colour in the scene, the floor and the wall behind included: a
+    // wooden floor darkened by the object's own shadow can come close to a red cup's hue.
     let others = scenario.world.objects.filter { $0.name != object.name }.map(\.color)
+      + [scenario.world.floor?.color, scenario.world.background].compactMap { $0 }
     let signature = ColorSignature(object.color).separated(from: others)
     let unmeasurable: String? =
       if clip.frames.isEmpty || !(clip.fps > 0) {

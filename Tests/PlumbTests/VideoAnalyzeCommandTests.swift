@@ -9,11 +9,11 @@ import Testing
 /// `plumb analyze` end to end: a reference rendering written to Y4M, read back, analysed
 /// against the scenario it came from, and reported like a run.
 @Suite struct VideoAnalyzeCommand {
-  /// A red cup dropped from 1 m at 256×256, 30 fps, 1.2 s: small enough to render in a moment.
+  /// A red cup dropped from 1 m at 512×512, 30 fps, 1.2 s: small enough to render in a moment.
   static let yaml = """
     id: test/cup-drop
     prompt: A red cup falls onto a grey floor.
-    clip: {seconds: 1.2, fps: 30, width: 256, height: 256}
+    clip: {seconds: 1.2, fps: 30, width: 512, height: 512}
     camera: {fov: 40, position: [0, 0.6, 3.0], look_at: [0, 0.6, 0]}
     world:
       gravity: 9.81
@@ -79,15 +79,15 @@ import Testing
   }
 
   /// Stating 60 fps for a 30 fps clip halves every interval, so g reads four times too high,
-  /// and the scaled-down frames (long side 128) are what is analysed.
+  /// and the scaled-down frames (long side 256) are what is analysed.
   @Test func statedFPSAndLongSideAreUsed() async throws {
     let fixture = try Self.fixture()
-    let sample = try await Self.analyze(fixture, ["--fps", "60", "--long-side", "128"])
+    let sample = try await Self.analyze(fixture, ["--fps", "60", "--long-side", "256"])
     #expect(sample["fps"] as? Double == 60)
-    #expect(sample["width"] as? Int == 128 && sample["height"] as? Int == 128)
+    #expect(sample["width"] as? Int == 256 && sample["height"] as? Int == 256)
     #expect(sample["status"] as? String == "violated")
     let g = try Self.gravity(sample)
-    // 4 × 9.81 = 39.2; 5% for the half-resolution cup (4.7 px wide).
+    // 4 × 9.81 = 39.2; 5% for the scaled-down cup (about 9 px wide).
     #expect(abs(g - 4 * 9.81) / (4 * 9.81) < 0.05, "g = \(g) m/s²")
   }
 
