@@ -186,7 +186,9 @@ public struct Defect: Sendable, Hashable, CustomStringConvertible {
   func motion(of object: Int, in scenario: Scenario) throws -> (first: Int, last: Int, middle: Int) {
     let renderer = ReferenceRenderer(scenario: scenario)
     let poses = renderer.simulatedBodies(times: renderer.frameTimes).map { $0[object].pose.position }
-    let moving = poses.indices.dropFirst().filter { poses[$0] != poses[$0 - 1] }
+    // A millimetre a frame, not any change: a body settling on the floor moves by
+    // micrometres for a while, which would put "mid-motion" after it has landed.
+    let moving = poses.indices.dropFirst().filter { (Vec3(poses[$0]) - Vec3(poses[$0 - 1])).length > 1e-3 }
     let first = moving.first ?? 0
     let last = moving.last ?? max(0, poses.count - 1)
     return (first, last, (first + last) / 2)
