@@ -47,7 +47,7 @@ let package = Package(
     .testTarget(
       name: "PlumbTests",
       dependencies: [
-        "PlumbCLI", "Runs", "Reports", "Media", "Engine", "Scenarios", "plumb",
+        "PlumbCLI", "Runs", "Reports", "Media", "Engine", "Scenarios", "Generators", "Analysis", "plumb",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
   ]
