@@ -24,3 +24,10 @@ private struct DisjointSlots<T>: @unchecked Sendable {
 private struct UncheckedBody<T>: @unchecked Sendable {
   let body: (Int) -> T
 }
+
+extension Array where Element: Sendable {
+  /// `transform` of every element, computed concurrently, in the original order.
+  func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+    parallelMap(count) { transform(self[$0]) }
+  }
+}
