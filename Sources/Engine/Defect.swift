@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import Scenarios
 
 /// A controlled violation of one property that the analyzers check: the reference engine
@@ -213,23 +214,6 @@ public struct Defect: Sendable, Hashable, CustomStringConvertible {
   static func fnv1a(_ text: String) -> UInt64 {
     text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
   }
-}
-
-/// SplitMix64: a small, fast generator whose stream is fixed by its seed.
-struct SplitMix64 {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
-  }
-
-  /// Uniform in [0, 1).
-  mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 /// A defect that cannot be applied as asked.

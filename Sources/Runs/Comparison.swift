@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Media
 
 /// Whether a checkpoint did better, worse, or indistinguishably from a baseline on a metric.
 public enum Verdict: String, Sendable, Hashable, Codable {
@@ -138,22 +139,6 @@ public struct RunComparison: Sendable {
 
   private func mean(_ values: [Double]) -> Double {
     values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
-  }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): small, fast, and the same on every platform,
-/// unlike the system generator.
-struct SplitMix64 {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
 

@@ -1,18 +1,10 @@
 import Analysis
 import Foundation
+import Media
 import Testing
 
-/// A small deterministic generator for test fixtures (SplitMix64).
-struct FixtureRandom: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  /// A standard normal sample (Box–Muller).
+extension SplitMix64 {
+  /// A standard normal sample (Box–Muller), for test fixtures.
   mutating func gaussian() -> Double {
     let u = Double.random(in: Double.ulpOfOne..<1, using: &self), v = Double.random(in: 0..<1, using: &self)
     return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
@@ -29,7 +21,7 @@ struct FixtureRandom: RandomNumberGenerator {
   /// rotation (with a short baseline and shallow scene, a turn about y mimics a slide along x).
   func scene() -> (x1: [SIMD2<Double>], x2: [SIMD2<Double>], isInlier: [Bool],
                     exact1: [SIMD2<Double>], exact2: [SIMD2<Double>]) {
-    var rng = FixtureRandom(state: 7)
+    var rng = SplitMix64(seed: 7)
     var x1: [SIMD2<Double>] = [], x2: [SIMD2<Double>] = [], truth: [Bool] = []
     var exact1: [SIMD2<Double>] = [], exact2: [SIMD2<Double>] = []
     func project(_ p: SIMD3<Double>) -> SIMD2<Double> {

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Media
 import Testing
 
 /// A smooth analytic texture, so a moved copy can be rendered exactly at every pixel centre.
@@ -157,7 +158,7 @@ private func distance(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double { ((a - 
   /// An eight-point F from noisy, inconsistent correspondences is still singular: rank 2 is
   /// enforced, so det F ≈ 0 for ‖F‖ = 1 (1e-12 for double rounding).
   @Test func estimatedFundamentalMatrixHasRankTwo() throws {
-    var rng = FixtureRandom(state: 11)
+    var rng = SplitMix64(seed: 11)
     let x1 = (0..<20).map { _ in SIMD2(Double.random(in: 0..<640, using: &rng), Double.random(in: 0..<480, using: &rng)) }
     let x2 = x1.map { $0 + SIMD2(Double.random(in: -20..<20, using: &rng), Double.random(in: -5..<5, using: &rng)) }
     let f = try #require(EpipolarGeometry.fundamental(x1, x2))

@@ -1,3 +1,4 @@
+import Media
 import CKernels
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
   /// exactly on every pixel of random flow fields, including the borders and sizes too thin for
   /// an interior (1×n, n×1, 2×2).
   @Test func medianNetworkMatchesScalarTwin() {
-    var rng = FixtureRandom(state: 42)
+    var rng = SplitMix64(seed: 42)
     for (width, height) in [(37, 23), (1, 9), (9, 1), (2, 2), (3, 3), (64, 5)] {
       let src = (0..<(2 * width * height)).map { _ in Float.random(in: -8...8, using: &rng) }
       var fast = [Float](repeating: .nan, count: src.count)

@@ -17,7 +17,7 @@ import Testing
   }
 
   func noisy(_ img: GreyImage, sigma: Double, seed: UInt64) -> GreyImage {
-    var rng = FixtureRandom(state: seed)
+    var rng = SplitMix64(seed: seed)
     var out = img
     for i in out.pixels.indices { out.pixels[i] = min(255, max(0, out.pixels[i] + Float(sigma * rng.gaussian()))) }
     return out

@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import Media
 import Testing
 
 @testable import Engine
