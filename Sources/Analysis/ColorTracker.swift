@@ -54,23 +54,10 @@ public struct ColorTracker: Sendable {
     }
   }
 
-  /// The colour regions of each frame, computed concurrently. Each iteration writes only its
-  /// own slot, and the slots are read after `concurrentPerform` returns, so this is sound.
+  /// The colour regions of each frame, computed concurrently.
   private func segment(_ frames: [RGBImage]) -> [ColorRegions] {
-    var out = [ColorRegions?](repeating: nil, count: frames.count)
-    out.withUnsafeMutableBufferPointer { slots in
-      let slots = Slots(buffer: slots)
-      DispatchQueue.concurrentPerform(iterations: frames.count) { k in
-        slots.buffer[k] = ColorRegions(image: frames[k], signature: signature)
-      }
-    }
-    return out.map { $0! }
+    parallelMap(frames.count) { ColorRegions(image: frames[$0], signature: signature) }
   }
-}
-
-/// Disjoint slots written by concurrent iterations (see `segment`).
-private struct Slots<T>: @unchecked Sendable {
-  let buffer: UnsafeMutableBufferPointer<T>
 }
 
 private func hypot(_ x: Double, _ y: Double) -> Double { (x * x + y * y).squareRoot() }

@@ -59,19 +59,11 @@ struct PermanenceFrames: Sendable {
     Self.segment(frames[range], Self.loosened(signature), mergeGap: mergeGap)
   }
 
-  /// Segments frames concurrently; each iteration writes only its own slot and the slots are
-  /// read after `concurrentPerform` returns, so the unchecked buffer is sound. Each frame is
-  /// reduced to its blobs inside the iteration, so memory stays bounded by the workers.
+  /// Segments frames concurrently. Each frame is reduced to its blobs inside its iteration,
+  /// so memory stays bounded by the workers.
   static func segment(_ frames: ArraySlice<RGBImage>, _ signature: ColorSignature, mergeGap: Int) -> [[ColorBlob]] {
     let frames = Array(frames)
-    var out = [[ColorBlob]](repeating: [], count: frames.count)
-    out.withUnsafeMutableBufferPointer { buffer in
-      let slots = BlobSlots(buffer: buffer)
-      DispatchQueue.concurrentPerform(iterations: frames.count) { k in
-        slots.buffer[k] = Self.blobs(frames[k], signature, mergeGap: mergeGap)
-      }
-    }
-    return out
+    return parallelMap(frames.count) { Self.blobs(frames[$0], signature, mergeGap: mergeGap) }
   }
 
   /// The blobs of `image` for `signature`: regions of at least 3 pixels, merged when their
@@ -138,9 +130,4 @@ struct PermanenceFrames: Sendable {
     }
     return merged.filter { max($0.width, $0.height) <= 4 * min($0.width, $0.height) }
   }
-}
-
-/// Disjoint slots written by concurrent iterations (see `PermanenceFrames.init`).
-private struct BlobSlots: @unchecked Sendable {
-  let buffer: UnsafeMutableBufferPointer<[ColorBlob]>
 }

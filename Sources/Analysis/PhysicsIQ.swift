@@ -62,15 +62,9 @@ public enum PhysicsIQ {
     let resizer = QuarterResizer(width: size.width, height: size.height)
     // The two clips' masks on two threads; frame by frame, so only quarter-size masks are kept.
     let clips = [candidate, reference]
-    var masks = [[QuarterMask]](repeating: [], count: 2)
-    masks.withUnsafeMutableBufferPointer { out in
-      // Sound: each iteration writes only its own element, and concurrentPerform returns
-      // after all of them.
-      nonisolated(unsafe) let out = out
-      DispatchQueue.concurrentPerform(iterations: 2) { i in
-        var generator = PhysicsIQMaskGenerator()
-        out[i] = clips[i].map { resizer.binarized(generator.next($0)) }
-      }
+    let masks = parallelMap(2) { i -> [QuarterMask] in
+      var generator = PhysicsIQMaskGenerator()
+      return clips[i].map { resizer.binarized(generator.next($0)) }
     }
     let (candidateMasks, referenceMasks) = (masks[0], masks[1])
     let msePerFrame = zip(candidate, reference).map { c, r in
