@@ -23,13 +23,9 @@ public enum RunExport {
       var generator: String
       var sample: SampleRecord
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let encoder = RecordJSON.encoder()
     var out = Data()
-    for var sample in run.samples {
-      sample.filmstrip = []
+    for sample in run.withoutFilmstrips.samples {
       out += try encoder.encode(Line(runID: run.id, generator: run.generator, sample: sample))
       out += Data("\n".utf8)
     }

@@ -21,14 +21,7 @@ public enum RunReport {
   /// Every measurement with its unit, every finding, every failure; thumbnails are left to
   /// the HTML so the JSON stays small.
   public static func resultsJSON(_ run: RunRecord) throws -> Data {
-    var slim = run
-    for i in slim.samples.indices { slim.samples[i].filmstrip = [] }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return try encoder.encode(slim)
+    try RecordJSON.encoder(pretty: true).encode(run.withoutFilmstrips)
   }
 
   /// The stable in-page link target of a sample, so deep links survive report rewrites.

@@ -104,3 +104,36 @@ public struct RunRecord: Sendable, Hashable, Codable {
 public enum Plumbline {
   public static let version = "0.1.0"
 }
+
+/// How records become JSON everywhere (the store, results.json, exports): sorted keys, ISO
+/// 8601 dates, and non-finite numbers as the strings "inf", "-inf" and "nan", which JSON
+/// itself cannot hold.
+public enum RecordJSON {
+  public static func encoder(pretty: Bool = false) -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty
+      ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return encoder
+  }
+
+  public static func decoder() -> JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return decoder
+  }
+}
+
+extension RunRecord {
+  /// The record without filmstrip thumbnails: what programs read; the pictures belong to
+  /// the HTML.
+  public var withoutFilmstrips: RunRecord {
+    var slim = self
+    for i in slim.samples.indices { slim.samples[i].filmstrip = [] }
+    return slim
+  }
+}
