@@ -29,7 +29,8 @@ import Scenarios
 /// What is judged beyond VBench:
 /// - frozen frames: consecutive frames that are the same image (`frozenChangedFraction`), in
 ///   a run that has motion before and after it; a scene that comes to rest at the end, or has
-///   not started moving yet, is not frozen.
+///   not started moving yet, is not frozen; nor is a run the scenario explains, with a static
+///   camera and every moving object hidden, held by its path or at rest (`ExpectedStillness`).
 /// - brightness flicker: the mean frame brightness should change smoothly; the mean distance
 ///   of each frame's brightness from the mean of its neighbours' is the flicker.
 /// - uniform time: where the scenario's camera follows a path (which always runs at constant
@@ -128,14 +129,28 @@ public struct TemporalAnalyzer: Analyzer {
     let runs = FrozenRuns(
       changed: signals.changedFraction, limit: frozenChangedFraction,
       minimumPairs: max(1, Int((minimumFrozenSeconds * fps).rounded(.up))))
-    let frozenPairs = runs.unexpected.reduce(0) { $0 + $1.count - 1 }
+    var stillness = ExpectedStillness(scenario: scenario, clip: clip)
+    var frozen: [ClosedRange<Int>] = []
+    for run in runs.unexpected {
+      let from = first + run.lowerBound, to = first + run.upperBound
+      guard let why = stillness.reason(from...to) else {
+        frozen.append(run)
+        continue
+      }
+      findings.append(
+        Finding(
+          severity: .info,
+          message: "frames \(from)–\(to) show the same image (\(f2(Double(to - from) / fps)) s), as the scenario expects: \(why)",
+          frames: [from, to]))
+    }
+    let frozenPairs = frozen.reduce(0) { $0 + $1.count - 1 }
     let pairCount = signals.changedFraction.count
     measurements.append(
       Measurement(
         name: "frozen_fraction", value: Double(frozenPairs) / Double(pairCount), unit: "fraction of frame pairs",
         reference: 0, score: 1 - Double(frozenPairs) / Double(pairCount),
         scoreFormula: "1 − fraction of consecutive frame pairs that repeat the same image while the scene moves before and after"))
-    for run in runs.unexpected {
+    for run in frozen {
       let from = first + run.lowerBound, to = first + run.upperBound
       evidenceFrames += [from, to]
       findings.append(
@@ -267,6 +282,75 @@ struct ExpectedMotion {
     } else {
       reason = nil
     }
+  }
+}
+
+/// When a still picture is what the scenario asks for. With a static camera the picture may
+/// hold still while every object the scenario moves is hidden (a ball behind a wall), held
+/// in place by its scripted path (a cover resting over a cup), or at rest (seen at the same
+/// place just before and just after the still frames). A generator that stalls mid-motion
+/// fails these tests: the object moves into and out of the still frames, or, when it stalls
+/// while the object is hidden, the object is out in full on the first frame after (time
+/// jumped on) instead of slipping out of hiding a sliver at a time.
+struct ExpectedStillness {
+  /// An object whose colour centroid moves less than this (px) between frames is at rest.
+  var restPixels = 0.5
+  /// A hidden object may show at most this fraction of its largest area in the clip on the
+  /// frames just before and after the still run: at 30 fps a ball going behind a board
+  /// shows at most about a quarter of itself in its last frame before it is gone.
+  var sliverFraction = 0.5
+
+  private let scenario: Scenario
+  private let clip: Clip
+  private var tracks: [String: [ObjectObservation?]] = [:]
+
+  init(scenario: Scenario, clip: Clip) {
+    self.scenario = scenario
+    self.clip = clip
+  }
+
+  /// Why frames `frames` of the clip may show one image, in words; nil when they should not.
+  mutating func reason(_ frames: ClosedRange<Int>) -> String? {
+    guard scenario.camera.path == nil, clip.fps > 0 else { return nil }
+    let neighbours = [frames.lowerBound - 1, frames.upperBound + 1].filter(clip.frames.indices.contains)
+    var hidden: [String] = [], held: [String] = [], resting: [String] = []
+    for object in scenario.world.objects where !object.isStatic {
+      if let path = object.path {
+        let (start, end) = (Double(frames.lowerBound) / clip.fps, Double(frames.upperBound) / clip.fps)
+        guard path.holdsStill(from: start, to: end) else { return nil }
+        held.append(object.name)
+        continue
+      }
+      guard let track = track(object) else { return nil }
+      // The middle frame, since a run's end frames may keep a sliver of change below the
+      // frozen threshold (20 px of a ball slipping behind a board at 640×360).
+      if let still = track[(frames.lowerBound + frames.upperBound) / 2] {
+        for k in neighbours {
+          guard let seen = track[k], abs(seen.x - still.x) < restPixels, abs(seen.y - still.y) < restPixels
+          else { return nil }
+        }
+        resting.append(object.name)
+      } else {
+        let largest = Double(track.compactMap { $0?.area }.max() ?? 0)
+        for k in neighbours where Double(track[k]?.area ?? 0) > sliverFraction * largest { return nil }
+        hidden.append(object.name)
+      }
+    }
+    let parts = [(hidden, "hidden"), (held, "held by its path"), (resting, "at rest")]
+      .filter { !$0.0.isEmpty }
+      .map { "\($0.0.joined(separator: ", ")) \($0.1)" }
+    return parts.isEmpty ? nil : parts.joined(separator: "; ")
+  }
+
+  /// The object's colour track over the clip, made once; nil when its colour cannot be told
+  /// from a grey scene.
+  private mutating func track(_ object: ObjectSpec) -> [ObjectObservation?]? {
+    if let known = tracks[object.name] { return known }
+    let signature = ColorSignature(object.color)
+    guard signature.isTrackable else { return nil }
+    let track = ColorTracker(signature: signature).track(clip)
+    tracks[object.name] = track
+    return track
   }
 }
 

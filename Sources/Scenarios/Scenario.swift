@@ -103,6 +103,28 @@ public struct Keyframe: Sendable, Hashable, Codable {
   }
 }
 
+extension Array where Element == Keyframe {
+  /// Where the path puts its body at time `t`: linear between keyframes, held outside them.
+  public func position(at t: Double) -> Vector3 {
+    guard let first = self.first, let last = self.last else { return .zero }
+    if t <= first.time { return first.position }
+    if t >= last.time { return last.position }
+    let k = firstIndex { $0.time > t }!
+    let (a, b) = (self[k - 1].position, self[k].position)
+    let s = (t - self[k - 1].time) / (self[k].time - self[k - 1].time)
+    return Vector3(a.x + (b.x - a.x) * s, a.y + (b.y - a.y) * s, a.z + (b.z - a.z) * s)
+  }
+
+  /// Whether the path keeps its body in one place from time `start` to `end`: being linear
+  /// between keyframes, it does exactly when the positions at both ends and at every keyframe
+  /// between are the same.
+  public func holdsStill(from start: Double, to end: Double) -> Bool {
+    let places = [position(at: start), position(at: end)]
+      + filter { $0.time > start && $0.time < end }.map(\.position)
+    return places.allSatisfy { $0 == places[0] }
+  }
+}
+
 /// A cup or other object that breaks into rigid shards on a hard enough impact.
 public struct Breakable: Sendable, Hashable, Codable {
   /// Impact speed (m/s, along the contact normal) at or above which the object shatters.

@@ -365,3 +365,25 @@ func thrownText(_ body: () throws -> Void) -> String? {
       == "s.yaml:1:1: this is a suite file (it lists 'scenarios'), not a scenario; load it as a suite"
   )
 }
+
+/// A scripted path is linear between keyframes and held outside them.
+@Suite struct KeyframePaths {
+  static let lid = [
+    Keyframe(time: 0.5, position: Vector3(0, 0.5, 0)), Keyframe(time: 1.1, position: Vector3(0, 0.08, 0)),
+    Keyframe(time: 2.3, position: Vector3(0, 0.08, 0)), Keyframe(time: 2.9, position: Vector3(0, 0.5, 0)),
+  ]
+
+  @Test func positionIsLinearBetweenKeyframesAndHeldOutside() {
+    #expect(Self.lid.position(at: 0) == Vector3(0, 0.5, 0))
+    #expect(abs(Self.lid.position(at: 0.8).y - 0.29) < 1e-12)
+    #expect(Self.lid.position(at: 5) == Vector3(0, 0.5, 0))
+  }
+
+  @Test func holdsStillOnlyWhereEveryPositionIsTheSame() {
+    #expect(Self.lid.holdsStill(from: 1.1, to: 2.3))
+    #expect(Self.lid.holdsStill(from: 0, to: 0.5))
+    #expect(!Self.lid.holdsStill(from: 1.05, to: 2.0), "still moving at 1.05 s")
+    #expect(!Self.lid.holdsStill(from: 1.2, to: 3.5), "lifted again from 2.3 s")
+    #expect(!Self.lid.holdsStill(from: 0, to: 3.5), "down and up again: both ends at 0.5 m")
+  }
+}
