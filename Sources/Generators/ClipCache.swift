@@ -132,8 +132,12 @@ public struct CachingGenerator: Generator {
   public var name: String { base.name }
 
   public func generate(_ request: GenerationRequest) async throws -> Clip {
+    try await clip(for: request).clip
+  }
+
+  public func clip(for request: GenerationRequest) async throws -> (clip: Clip, origin: ClipOrigin) {
     let key = try cache.key(identity: identity, request: request)
-    if !regenerate, let clip = cache.load(key: key) { return clip }
+    if !regenerate, let clip = cache.load(key: key) { return (clip, .cached) }
     let clip = try await base.generate(request)
     // Only a clip that answers the request is worth keeping; the runner fails the others.
     if clip.frames.count == request.frameCount, clip.width == request.width,
@@ -148,6 +152,6 @@ public struct CachingGenerator: Generator {
             "warning: \(request.scenarioID) seed \(request.seed) was not cached: \(error)\n".utf8))
       }
     }
-    return clip
+    return (clip, .generated)
   }
 }

@@ -34,6 +34,20 @@ public protocol Generator: Sendable {
   /// The name the run records and reports show, e.g. `reference` or `reference:vanish`.
   var name: String { get }
   func generate(_ request: GenerationRequest) async throws -> Clip
+  /// The clip and where it came from; a generator that reads clips back from a cache says
+  /// so, for progress displays. By default every clip is freshly generated.
+  func clip(for request: GenerationRequest) async throws -> (clip: Clip, origin: ClipOrigin)
+}
+
+/// Whether a clip was made for this request or read back from the clip cache.
+public enum ClipOrigin: Sendable, Hashable {
+  case generated, cached
+}
+
+extension Generator {
+  public func clip(for request: GenerationRequest) async throws -> (clip: Clip, origin: ClipOrigin) {
+    (try await generate(request), .generated)
+  }
 }
 
 /// A generator name on the command line that no adapter understands.

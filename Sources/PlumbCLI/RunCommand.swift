@@ -130,6 +130,7 @@ final class RunProgress: @unchecked Sendable {
   private var done = 0
   private var failed = 0
   private var violated = 0
+  private var cached = 0
 
   init(
     store: RunStore, runID: String, folder: String, jobs: [RunJob], existing: RunRecord, quiet: Bool
@@ -155,7 +156,7 @@ final class RunProgress: @unchecked Sendable {
       if !quiet {
         Terminal.status(bar(total: total) + " · \(scenarioID) seed \(seed)")
       }
-    case .finished(let index, let total, let sample):
+    case .finished(let index, let total, let sample, let fromCache):
       try store.save(sample, position: jobs[index].position, runID: record.id)
       // A resumed run replaces a sample that had failed; the report keeps plan order.
       record.samples.removeAll { $0.scenarioID == sample.scenarioID && $0.seed == sample.seed }
@@ -165,9 +166,11 @@ final class RunProgress: @unchecked Sendable {
       done += 1
       if sample.status == .failed { failed += 1 }
       if sample.status == .violated { violated += 1 }
+      if fromCache { cached += 1 }
       Terminal.clearStatus()
       if !quiet || sample.status == .failed {
-        Terminal.note("[\(index + 1)/\(total)] \(sample.scenarioID) seed \(sample.seed): \(summary(sample))")
+        let origin = fromCache ? " (clip from cache)" : ""
+        Terminal.note("[\(index + 1)/\(total)] \(sample.scenarioID) seed \(sample.seed)\(origin): \(summary(sample))")
       }
     }
   }
@@ -176,12 +179,13 @@ final class RunProgress: @unchecked Sendable {
     positions[SampleKey(scenarioID: sample.scenarioID, seed: sample.seed)] ?? Int.max
   }
 
-  /// `[#####.....] 12/40 · 1 failed · 3 with violations · about 2 min left`
+  /// `[#####.....] 12/40 · 5 cached · 1 failed · 3 with violations · about 2 min left`
   private func bar(total: Int) -> String {
     let width = 24
     let filled = total == 0 ? width : width * done / total
     var text = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
     text += " \(done)/\(total)"
+    if cached > 0 { text += " · \(cached) cached" }
     if failed > 0 { text += " · \(failed) failed" }
     if violated > 0 { text += " · \(violated) with violations" }
     if done > 0 {

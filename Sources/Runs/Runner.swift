@@ -8,7 +8,8 @@ import Scenarios
 public enum RunEvent: Sendable {
   case started(total: Int)
   case generating(index: Int, total: Int, scenarioID: String, seed: UInt64)
-  case finished(index: Int, total: Int, sample: SampleRecord)
+  /// `cached` when the clip was read back from the clip cache rather than generated.
+  case finished(index: Int, total: Int, sample: SampleRecord, cached: Bool)
 }
 
 /// Takes every (scenario, seed) through the generator and the scenario's checks.
@@ -54,9 +55,9 @@ public struct Runner: Sendable {
     let gate = Gate(max(1, concurrency))
     // Twice the generation slots: each slot can have a clip in analysis while the next generates.
     let window = 2 * max(1, concurrency)
-    try await withThrowingTaskGroup(of: (Int, SampleRecord).self) { group in
+    try await withThrowingTaskGroup(of: (Int, Sample).self) { group in
       var launched = 0
-      var pending: [Int: SampleRecord] = [:]
+      var pending: [Int: Sample] = [:]
       func launch() throws {
         let index = launched
         let (scenario, seed) = (jobs[index].scenario, jobs[index].seed)
@@ -68,8 +69,11 @@ public struct Runner: Sendable {
       while let (index, sample) = try await group.next() {
         pending[index] = sample
         while let next = pending.removeValue(forKey: record.samples.count) {
-          record.samples.append(next)
-          try onEvent(.finished(index: record.samples.count - 1, total: jobs.count, sample: next))
+          record.samples.append(next.record)
+          try onEvent(
+            .finished(
+              index: record.samples.count - 1, total: jobs.count, sample: next.record,
+              cached: next.origin == .cached))
         }
         if launched < jobs.count { try launch() }
       }
@@ -80,33 +84,39 @@ public struct Runner: Sendable {
 
   /// One scenario at one seed; never throws, failures become the sample's status.
   public func runSample(_ scenario: Scenario, seed: UInt64) async -> SampleRecord {
-    await runSample(scenario, seed: seed, gate: Gate(1))
+    await runSample(scenario, seed: seed, gate: Gate(1)).record
   }
 
-  private func runSample(_ scenario: Scenario, seed: UInt64, gate: Gate) async -> SampleRecord {
+  /// A finished sample and where its clip came from.
+  private struct Sample: Sendable {
+    var record: SampleRecord
+    var origin: ClipOrigin = .generated
+  }
+
+  private func runSample(_ scenario: Scenario, seed: UInt64, gate: Gate) async -> Sample {
     var sample = SampleRecord(
       scenarioID: scenario.id, prompt: scenario.prompt, seed: seed, status: .failed)
     let request = GenerationRequest(scenario: scenario, seed: seed)
     let clock = ContinuousClock()
     await gate.enter()
     let generationStart = clock.now
-    let generated = await Result(catching: { try await generator.generate(request) })
+    let generated = await Result(catching: { try await generator.clip(for: request) })
     await gate.leave()
-    let clip: Clip
+    let clip: Clip, origin: ClipOrigin
     switch generated {
     case .success(let made):
-      clip = made
+      (clip, origin) = made
     case .failure(let error):
       sample.failure = "generator '\(generator.name)' failed on \(scenario.id) seed \(seed): \(error)"
-      return sample
+      return Sample(record: sample)
     }
     sample.generationSeconds = seconds(clock.now - generationStart)
     if let problem = mismatch(clip, request) {
       describe(clip, in: &sample)
       sample.failure = "generator '\(generator.name)' returned \(problem) for \(scenario.id) seed \(seed)"
-      return sample
+      return Sample(record: sample, origin: origin)
     }
-    return analyze(clip, scenario: scenario, seed: seed, sample: sample)
+    return Sample(record: analyze(clip, scenario: scenario, seed: seed, sample: sample), origin: origin)
   }
 
   /// Runs the scenario's checks on a clip that already exists (a generator's, or a video file

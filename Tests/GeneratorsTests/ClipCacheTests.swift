@@ -26,11 +26,14 @@ import Testing
       """, path: scratch.file("generators.yaml"))
     let options = GeneratorOptions(cacheRoot: scratch.file("cache"))
     let request = GenerationRequest(scenario: tinyScenario(), seed: 4)
-    let first = try await GeneratorRegistry.make("counted", file: file, options: options).generate(
-      request)
-    let second = try await GeneratorRegistry.make("counted", file: file, options: options).generate(
-      request)
+    let (first, firstOrigin) = try await GeneratorRegistry.make("counted", file: file, options: options)
+      .clip(for: request)
+    let (second, secondOrigin) = try await GeneratorRegistry.make("counted", file: file, options: options)
+      .clip(for: request)
     #expect(try String(contentsOfFile: count, encoding: .utf8) == "x")
+    // The runner's progress counts clips read back from the cache.
+    #expect(firstOrigin == .generated)
+    #expect(secondOrigin == .cached)
     // PNG is lossless: the cached clip is the generated one, pixel for pixel.
     #expect(second.frames == first.frames)
     #expect(second.fps == 8)
