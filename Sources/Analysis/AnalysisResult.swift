@@ -10,6 +10,7 @@ public struct Measurement: Sendable, Hashable, Codable {
   public var name: String
   /// nil when the quantity could not be measured on this clip (the reason is a finding).
   public var value: Double?
+  /// The value's unit; empty for a pure number (a ratio named by its measurement, a score).
   public var unit: String
   /// What the scenario implies the value should be, when it implies one.
   public var reference: Double?

@@ -490,7 +490,7 @@ private struct PermanenceReport {
       : (existence ?? 1) * (countScore ?? 1) * (0.5 + 0.5 * (continuity ?? 1)) * (0.5 + 0.5 * (appearance ?? 1))
     let m = [
       Measurement(
-        name: "permanence", value: finite(overall), unit: "1", score: finite(overall),
+        name: "permanence", value: finite(overall), unit: "", score: finite(overall),
         scoreFormula:
           "re-emerged × count kept × (½ + ½·continuity) × (½ + ½·appearance), continuity the least of the position, time and jump scores, appearance the lesser of the colour and size scores"
       ),
