@@ -1,7 +1,7 @@
 // Engine contact generation: which points of two bodies touch or are about to.
 //
 // Each body's surface sample points (box corners and edge points, rim points of cylinders and
-// cups, corners and edge midpoints of shards) are tested against the other body's signed
+// cups, a cup's inner rim too, corners and edge midpoints of shards) are tested against the other body's signed
 // distance, both ways round; a sphere is its centre tested against the other's distance minus
 // its radius, so sphere contacts are exact. Against the floor a cylinder also gets the exact
 // lowest point of each rim, so a cylinder on its side rolls smoothly rather than as a 16-gon.
@@ -130,7 +130,7 @@ enum Collision {
 }
 
 extension Shape {
-  /// Radius and height of a cylinder or cup (which collides as a closed cylinder).
+  /// Radius and height of a cylinder, or of a cup's outer cylinder (all a plane can touch).
   var cylinderDimensions: (Double, Double)? {
     switch self {
     case .cylinder(let r, let h), .cup(let r, let h, _): return (r, h)

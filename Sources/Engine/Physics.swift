@@ -15,7 +15,7 @@
 //   found inside the step by bisection on that exact flight (time of impact, to 1e-15 s), and
 //   the impact is resolved there, so bounce heights do not depend on the step.
 // - Contacts come from surface sample points tested against signed distances
-//   (Collision.swift); a cup collides as the closed cylinder around it.
+//   (Collision.swift); a cup collides as the open cup it is (walls, rim, base, inner floor).
 // - Bodies in contact go through a sequential-impulse solver (PhysicsSolver.swift): Coulomb
 //   friction, restitution when the approach is faster than `restSpeed` (slower impacts end in
 //   rest, not micro-bounces), restitution and friction of the two sides multiplied (as Bullet

@@ -2,11 +2,12 @@
 // computation see it. Every body's local frame has its origin at the body's `position`
 // (the bounding-box centre for scenario shapes, the centroid for shards), axis along +y.
 //
-// Collision uses a signed distance per geometry (exact for box, sphere and closed cylinder;
-// the largest face-plane distance for convex pieces, exact inside and a slight underestimate
-// near edges outside) and a fixed set of surface sample points per geometry (corners and edge
-// points, rim points), tested against the other body's signed distance.
-// A cup collides as the closed cylinder around it.
+// Collision uses a signed distance per geometry (exact for box, sphere, cylinder and open
+// cup; the largest face-plane distance for convex pieces, exact inside and a slight
+// underestimate near edges outside) and a fixed set of surface sample points per geometry
+// (corners and edge points, rim points), tested against the other body's signed distance.
+// A cup is hollow: its outer wall, rim, base, inner wall and inner floor all collide, so a
+// body can rest inside it and a cup upside down can close over a smaller body.
 import Foundation
 import Scenarios
 
@@ -163,6 +164,14 @@ final class CollisionGeometry: Sendable {
   /// Rim points per circle of a cylinder or cup.
   static let rimPoints = 16
 
+  /// Points around a circle of radius `r` at height `y`, in the body frame.
+  private static func rim(_ r: Double, at y: Double) -> [V3] {
+    (0..<rimPoints).map { k in
+      let a = 2 * Double.pi * Double(k) / Double(rimPoints)
+      return V3(r * cos(a), y, r * sin(a))
+    }
+  }
+
   init(_ geometry: BodyGeometry) {
     self.geometry = geometry
     switch geometry {
@@ -191,15 +200,12 @@ final class CollisionGeometry: Sendable {
         }
         samples = points
         radius = half.length
-      case .cylinder(let r, let h), .cup(let r, let h, _):
-        var points: [V3] = []
-        for y in [-h / 2, h / 2] {
-          for k in 0..<Self.rimPoints {
-            let a = 2 * Double.pi * Double(k) / Double(Self.rimPoints)
-            points.append(V3(r * cos(a), y, r * sin(a)))
-          }
-        }
-        samples = points
+      case .cylinder(let r, let h):
+        samples = Self.rim(r, at: -h / 2) + Self.rim(r, at: h / 2)
+        radius = (r * r + h * h / 4).squareRoot()
+      case .cup(let r, let h, let wall):
+        // The inner rim too: the edge that meets a body under a cup turned over it.
+        samples = Self.rim(r, at: -h / 2) + Self.rim(r, at: h / 2) + Self.rim(r - wall, at: h / 2)
         radius = (r * r + h * h / 4).squareRoot()
       }
     case .convexPiece(let piece):
@@ -229,7 +235,8 @@ final class CollisionGeometry: Sendable {
     }
     switch geometry {
     case .shape(.box): floorSamples = Array(0..<8)
-    case .shape(.cylinder), .shape(.cup): floorSamples = samples.indices.filter { $0 % 2 == 0 }
+    // The outer rims only: the inner rim is never lower than the outer one.
+    case .shape(.cylinder), .shape(.cup): floorSamples = (0..<(2 * Self.rimPoints)).filter { $0 % 2 == 0 }
     case .convexPiece(let piece): floorSamples = Array(piece.vertices.indices)
     case .shape(.sphere): floorSamples = []
     }
@@ -251,8 +258,10 @@ final class CollisionGeometry: Sendable {
         return (l - r, l > 0 ? p / l : V3(0, 1, 0))
       case .box(let w, let h, let d):
         return boxDistance(p, half: V3(w, h, d) / 2, toward: toward)
-      case .cylinder(let r, let h), .cup(let r, let h, _):
+      case .cylinder(let r, let h):
         return cylinderDistance(p, radius: r, half: h / 2, toward: toward)
+      case .cup(let r, let h, let wall):
+        return cupDistance(p, radius: r, half: h / 2, wall: wall, toward: toward)
       }
     case .convexPiece:
       var best = (distance: -Double.infinity, normal: V3(0, 1, 0))
@@ -313,5 +322,50 @@ final class CollisionGeometry: Sendable {
       return capward >= sideward ? (dy, axial) : (dr, radial)
     }
     return dr > dy ? (dr, radial) : (dy, axial)
+  }
+
+  /// A cup: the closed cylinder minus the cavity above its base (inner radius r − wall, from
+  /// the inner floor up through the open top). Exact everywhere: in the cavity the nearest
+  /// solid is the inner wall or the floor, above the opening the inner rim's edge, beside or
+  /// under the cup the outer cylinder; inside the solid, the nearer of the outer surface and
+  /// the cavity.
+  private func cupDistance(_ p: V3, radius r: Double, half: Double, wall: Double, toward: V3?) -> (
+    distance: Double, normal: V3
+  ) {
+    let inner = r - wall
+    let floor = -half + wall
+    let up = V3(0, 1, 0)
+    let rho = (p.x * p.x + p.z * p.z).squareRoot()
+    let radial = rho > 0 ? V3(p.x / rho, 0, p.z / rho) : V3(1, 0, 0)
+    if rho < inner && p.y > floor {
+      if p.y > half {
+        // Above the opening: the inner rim's edge is nearest.
+        let (dr, dy) = (rho - inner, p.y - half)
+        let l = (dr * dr + dy * dy).squareRoot()
+        return (l, (radial * dr + up * dy) / l)
+      }
+      let (side, bottom) = (inner - rho, p.y - floor)
+      return side < bottom ? (side, -radial) : (bottom, up)
+    }
+    let outer = cylinderDistance(p, radius: r, half: half, toward: toward)
+    if outer.distance > 0 { return outer }
+    // Inside the solid: how far the cavity is, and the way out into it.
+    let cavity: (depth: Double, normal: V3)
+    if rho >= inner && p.y > floor {
+      cavity = (rho - inner, -radial)
+    } else if rho >= inner {
+      // Under the inner wall, in the base: the cavity's bottom edge is nearest.
+      let (dr, dy) = (inner - rho, floor - p.y)
+      let l = (dr * dr + dy * dy).squareRoot()
+      cavity = (l, l > 0 ? (radial * dr + up * dy) / l : up)
+    } else {
+      cavity = (floor - p.y, up)
+    }
+    if let c = toward, abs(outer.distance + cavity.depth) <= Self.tieDepth(wall) {
+      // Near the inner rim's edge or the inner floor: the cavity side if the other body is in the cavity.
+      let inCavity = (c.x * c.x + c.z * c.z).squareRoot() < inner && c.y > floor
+      return inCavity ? (-cavity.depth, cavity.normal) : outer
+    }
+    return -cavity.depth > outer.distance ? (-cavity.depth, cavity.normal) : outer
   }
 }
