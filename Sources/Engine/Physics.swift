@@ -171,7 +171,7 @@ public struct RigidBody: Sendable {
       friction: spec.friction, density: spec.density, breakable: spec.breakable, position: V3(spec.position),
       velocity: V3(spec.velocity), orientation: Quaternion(degreesXYZ: spec.rotationDegrees),
       angularVelocity: V3(spec.spinDegrees) * rad)
-    if case .kinematic(let path) = motion { position = V3(Self.pathPosition(path, at: 0)) }
+    if case .kinematic(let path) = motion { position = V3(path.position(at: 0)) }
   }
 
   /// The scenario shape, nil for a shard.
@@ -231,19 +231,6 @@ public struct RigidBody: Sendable {
     let w = angularVelocity
     return 0.5 * mass * velocity.dot(velocity) + 0.5 * w.dot(inertia * w) + mass * gravity * centre.y
   }
-
-  /// Where a keyframe path puts a body at time `t`: linear between keyframes, held outside.
-  static func pathPosition(_ path: [Keyframe], at t: Double) -> Vector3 {
-    guard let first = path.first, let last = path.last else { return .zero }
-    if t <= first.time { return first.position }
-    if t >= last.time { return last.position }
-    for (k0, k1) in zip(path, path.dropFirst()) where t < k1.time {
-      let s = (t - k0.time) / (k1.time - k0.time)
-      let a = V3(k0.position)
-      return (a + (V3(k1.position) - a) * s).vector3
-    }
-    return last.position
-  }
 }
 
 /// Where a body is and how it moves at one instant.
@@ -295,7 +282,7 @@ public struct Simulation: Sendable {
     var copy = bodies
     for i in copy.indices {
       if case .kinematic(let path) = copy[i].motion {
-        copy[i].position = V3(RigidBody.pathPosition(path, at: t))
+        copy[i].position = V3(path.position(at: t))
       } else if copy[i].isActive {
         if copy[i].wasPushed {
           copy[i].move(by: copy[i].velocity * rest, turning: Quaternion.spin(copy[i].angularVelocity, rest))
@@ -318,9 +305,9 @@ public struct Simulation: Sendable {
     // Kinematic bodies move at their path's mean velocity over the step.
     for i in bodies.indices {
       if case .kinematic(let path) = bodies[i].motion {
-        let a = V3(RigidBody.pathPosition(path, at: t0))
+        let a = V3(path.position(at: t0))
         bodies[i].position = a
-        bodies[i].velocity = (V3(RigidBody.pathPosition(path, at: t0 + dt)) - a) / dt
+        bodies[i].velocity = (V3(path.position(at: t0 + dt)) - a) / dt
       }
     }
     wakeTouchedSleepers()
@@ -365,7 +352,7 @@ public struct Simulation: Sendable {
     }
     for i in bodies.indices {
       if case .kinematic(let path) = bodies[i].motion {
-        bodies[i].position = V3(RigidBody.pathPosition(path, at: t0 + dt))
+        bodies[i].position = V3(path.position(at: t0 + dt))
       }
     }
     stepCount += 1
