@@ -26,6 +26,8 @@ struct ApparentSize: Sendable {
   let metres: Double
   /// Region area ÷ width² in the sharp frames (π/4 for a sphere, more for a box).
   let areaPerSquaredWidth: Double
+  /// Height ÷ width of the outline in those frames.
+  let aspect: Double
   /// Standard uncertainty of `centreWidth` in pixels: the kept widths' robust spread over √n
   /// (random), the 75th-percentile raise (a one-sided correction whose size is itself the
   /// doubt about it), and edge placement (each edge uncertain to ±1/6 px uniform, as 3×3
@@ -34,10 +36,18 @@ struct ApparentSize: Sendable {
   /// the low-gravity drop while g was 0.013 m/s² off.
   let centreWidthUncertainty: Double
 
-  /// The sharp frames after `release` decide; rows of the track are image y, down positive.
-  init?(track: [ObjectObservation?], from release: Int, image: (width: Int, height: Int), metres: Double) {
-    var rows: [Double] = [], widths: [Double] = [], fills: [Double] = []
-    let seen = track[release...].compactMap { $0 }
+  /// The sharp frames showing the object in the pose it had until `release` decide; rows of
+  /// the track are image y, down positive.
+  /// `posed`: the frames up to the release show the object as the scenario placed it (resting
+  /// on or pushed along another object), so they decide its pose; otherwise (held by a hand,
+  /// or falling from the first frame) only the frames from the release count, whatever pose.
+  init?(
+    track: [ObjectObservation?], from release: Int, posed: Bool = false, image: (width: Int, height: Int),
+    metres: Double
+  ) {
+    var rows: [Double] = [], widths: [Double] = [], fills: [Double] = [], aspects: [Double] = []
+    var held: [Bool] = []
+    let seen = track[(posed ? 0 : release)...].compactMap { $0 }
     for (k, o) in seen.enumerated() where o.width > 0 {
       let neighbours = [k > 0 ? seen[k - 1] : nil, k + 1 < seen.count ? seen[k + 1] : nil].compactMap { $0 }
       let speeds = neighbours.map { n in
@@ -50,7 +60,21 @@ struct ApparentSize: Sendable {
         rows.append(o.y)
         widths.append(o.width)
         fills.append(Double(o.area) / (o.width * o.width))
+        aspects.append(o.height / o.width)
+        held.append(o.frame <= release)
       }
+    }
+    // A body that turns once let go shows a wider outline (a rectangle turned by θ is
+    // a·cos θ + b·sin θ wide), and one that lands on its side another width altogether: the
+    // cup tipping off the table measured 20.3 px upright, up to 32 px tumbling and 30 px lying
+    // on the floor. So only frames in the pose it had until the release count, told by the
+    // outline's aspect (height ÷ width) and area ÷ width², both within 8% of that pose's.
+    // Before the release it is as the scenario placed it.
+    let before = rows.indices.filter { held[$0] }
+    if posed, let aspect = median(before.map { aspects[$0] }), let fill = median(before.map { fills[$0] }) {
+      let posed = rows.indices.filter { abs(aspects[$0] / aspect - 1) <= 0.08 && abs(fills[$0] / fill - 1) <= 0.08 }
+      (rows, widths, fills) = (posed.map { rows[$0] }, posed.map { widths[$0] }, posed.map { fills[$0] })
+      aspects = posed.map { aspects[$0] }
     }
     // A region with half as much area again as the typical sharp frame is the object merged
     // with something of its colour (a hand holding it doubles the area); a tilt changes the
@@ -85,21 +109,24 @@ struct ApparentSize: Sendable {
     centreRow = centre
     self.metres = metres
     areaPerSquaredWidth = median(keep.map { fills[$0] }) ?? 0
+    aspect = median(keep.map { aspects[$0] }) ?? 1
     guard centreWidth > 0 else { return nil }
   }
 
   func width(atRow y: Double) -> Double { centreWidth + slope * (y - centreRow) }
 
   /// The observations that show the object alone and clearly: nil where the region is more
-  /// than 20% wider or has 50% more area than the object at that row (merged with something
-  /// of a similar colour, such as the hand that holds it), or less than a quarter of the area
-  /// (blurred into the background until its centre is noise).
+  /// than 20% wider than the object's outline turned any way (its diagonal) or has 50% more
+  /// area than the object at that row (merged with something of a similar colour, such as the
+  /// hand that holds it), or less than a quarter of the area (blurred into the background
+  /// until its centre is noise).
   func clean(_ track: [ObjectObservation?]) -> [ObjectObservation?] {
     track.map { o in
       guard let o else { return nil }
       let w = width(atRow: o.y)
       let area = Double(o.area), expected = areaPerSquaredWidth * w * w
-      guard o.width <= 1.2 * w, area <= 1.5 * expected, area >= 0.25 * expected else { return nil }
+      let diagonal = w * (1 + aspect * aspect).squareRoot()
+      guard o.width <= 1.2 * diagonal, area <= 1.5 * expected, area >= 0.25 * expected else { return nil }
       return o
     }
   }

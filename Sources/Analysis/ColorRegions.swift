@@ -129,6 +129,25 @@ public struct ColorRegions: Sendable {
       area: region.area)
   }
 
+  /// Whether a pixel of `region` lies within `reach` pixels (along rows and columns both) of a
+  /// pixel matched in `other`, another colour's regions of the same frame: the two things
+  /// touch, or one passes just in front of the other, which the image cannot tell apart.
+  public func touches(_ region: ColorRegion, _ other: ColorRegions, reach: Int) -> Bool {
+    let x0 = max(0, region.minX - reach), x1 = min(width - 1, region.maxX + reach)
+    let y0 = max(0, region.minY - reach), y1 = min(height - 1, region.maxY + reach)
+    for y in y0...y1 {
+      for x in x0...x1 where other.labels[y * width + x] != 0 {
+        // Any pixel of the region within reach of this matched pixel?
+        for v in max(0, y - reach)...min(height - 1, y + reach) {
+          for u in max(0, x - reach)...min(width - 1, x + reach) where labels[v * width + u] == region.label {
+            return true
+          }
+        }
+      }
+    }
+    return false
+  }
+
   private func runs(
     _ image: RGBImage, _ signature: ColorSignature, _ label: Int32, first: Int, count: Int,
     alongRows: Bool
