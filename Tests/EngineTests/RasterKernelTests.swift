@@ -28,7 +28,8 @@ import Testing
           var target = pk_raster_target(
             width: Int32(width), height: Int32(width),
             color: (base, base + width * width, base + 2 * width * width), color_stride: width,
-            inv_depth: d.baseAddress, depth_stride: width, ids: i.baseAddress, id_stride: width)
+            inv_depth: d.baseAddress, depth_stride: width, ids: i.baseAddress, id_stride: width,
+            samples_per_pixel: 1)
           pk_raster_triangles(&target, &camera, positions, normals, nil, indices, 1, &material)
         }
       }
@@ -87,7 +88,7 @@ import Testing
           let base = c.baseAddress!
           var target = pk_raster_target(
             width: Int32(w), height: Int32(h), color: (base, base + w * h, base + 2 * w * h), color_stride: w,
-            inv_depth: d.baseAddress, depth_stride: w, ids: i.baseAddress, id_stride: w)
+            inv_depth: d.baseAddress, depth_stride: w, ids: i.baseAddress, id_stride: w, samples_per_pixel: Int32(f))
           pk_raster_clear(&target, background)
           for k in 0..<(w * h) where covered[k] {
             d[k] = 1
