@@ -226,13 +226,21 @@ static inline float wood_band(double ring) {
 /* Width of the tiles' grout lines, in tiles. */
 static const double grout = 0.08;
 
+static inline float checker_weight(double x, double y) {
+  return (float)(((int64_t)floor_fast(x) + (int64_t)floor_fast(y)) & 1);
+}
+
+static inline float tiles_weight(double x, double y) {
+  return (x - floor_fast(x) < grout || y - floor_fast(y) < grout) ? 1.0f : 0.0f;
+}
+
 /* The weight of the `other` colour at (x, y), texture coordinates over texture_size. */
 static float texture_weight(const pk_raster_material *m, double x, double y) {
   switch (m->texture) {
   case PK_TEXTURE_CHECKER:
-    return (float)(((int64_t)floor_fast(x) + (int64_t)floor_fast(y)) & 1);
+    return checker_weight(x, y);
   case PK_TEXTURE_TILES:
-    return (x - floor_fast(x) < grout || y - floor_fast(y) < grout) ? 1.0f : 0.0f;
+    return tiles_weight(x, y);
   case PK_TEXTURE_WOOD: {
     double grad[2];
     return wood_band(wood_ring(x, y, grad));
@@ -242,44 +250,59 @@ static float texture_weight(const pk_raster_material *m, double x, double y) {
   }
 }
 
-/* The weights of `other` at the f×f samples of a pixel, row by row into w, from the texture
- * coordinates (x, y) at the pixel centre and their steps per sample across (dx[0], dy[0])
- * and down (dx[1], dy[1]). Within one pixel the perspective-correct coordinates are affine
- * to far below a sample. Returns 1, with only w[0] set, when all samples weigh the same:
- * the pixel lies inside one checker square or tile, which is most pixels. */
-static int texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2],
-                         const double dy[2], int32_t f, float *restrict w) {
+/* The weights of `other` at the f×f samples of a pixel, row by row into w. (x, y) are the
+ * texture coordinates at the pixel centre and (dx[0], dy[0]), (dx[1], dy[1]) their
+ * derivatives per sample across and down there. With Q and IZ affine, q = Q/IZ at offset o
+ * from the centre is exactly q_c + (∂q·o)·IZ_c/IZ(o); `iz` holds IZ per sample, `izc` at the
+ * centre. Returns 1, with only w[0] set, when all samples weigh the same: the pixel lies
+ * inside one checker square or tile, which is most pixels. */
+static inline __attribute__((always_inline)) int
+texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2], const double dy[2],
+              int32_t f, float izc, const float *restrict iz, float *restrict w) {
   const double half = 0.5 * (f - 1);
-  /* The samples lie in [x − rx, x + rx] × [y − ry, y + ry]. */
-  const double rx = (fabs(dx[0]) + fabs(dx[1])) * half, ry = (fabs(dy[0]) + fabs(dy[1])) * half;
-  const double xl = x - rx, yl = y - ry;
-  const int one_cell = floor_fast(xl) == floor_fast(x + rx) && floor_fast(yl) == floor_fast(y + ry);
-  switch (m->texture) {
-  case PK_TEXTURE_CHECKER:
-    if (!one_cell) break;
-    w[0] = texture_weight(m, x, y);
-    return 1;
-  case PK_TEXTURE_TILES:
-    if (!(one_cell && xl - floor_fast(xl) >= grout && yl - floor_fast(yl) >= grout)) break;
-    w[0] = 0;
-    return 1;
-  case PK_TEXTURE_WOOD: {
+  if (m->texture == PK_TEXTURE_WOOD) {
     /* Two noise evaluations per pixel; the samples step the ring along its gradient. */
     double grad[2];
     const double ring = wood_ring(x, y, grad);
     const double across = grad[0] * dx[0] + grad[1] * dy[0], down = grad[0] * dx[1] + grad[1] * dy[1];
     for (int32_t j = 0; j < f; j++)
-      for (int32_t i = 0; i < f; i++) w[j * f + i] = wood_band(ring + (i - half) * across + (j - half) * down);
+      for (int32_t i = 0; i < f; i++)
+        w[j * f + i] = wood_band(ring + ((i - half) * across + (j - half) * down) * (izc / iz[j * f + i]));
     return 0;
   }
-  default:
+  if (m->texture != PK_TEXTURE_CHECKER && m->texture != PK_TEXTURE_TILES) {
+    w[0] = 0;
+    return 1;
+  }
+  /* A quotient of affine functions has its extremes over the samples at the corners. */
+  double xl = INFINITY, xh = -INFINITY, yl = INFINITY, yh = -INFINITY;
+  const int32_t last = f > 1 ? f - 1 : 1;
+  for (int32_t j = 0; j < f; j += last)
+    for (int32_t i = 0; i < f; i += last) {
+      const double r = izc / iz[j * f + i];
+      const double sx = x + ((i - half) * dx[0] + (j - half) * dx[1]) * r;
+      const double sy = y + ((i - half) * dy[0] + (j - half) * dy[1]) * r;
+      xl = sx < xl ? sx : xl;
+      xh = sx > xh ? sx : xh;
+      yl = sy < yl ? sy : yl;
+      yh = sy > yh ? sy : yh;
+    }
+  const int one_cell = floor_fast(xl) == floor_fast(xh) && floor_fast(yl) == floor_fast(yh);
+  const int checker = m->texture == PK_TEXTURE_CHECKER;
+  if (checker && one_cell) {
+    w[0] = checker_weight(xl, yl);
+    return 1;
+  }
+  if (!checker && one_cell && xl - floor_fast(xl) >= grout && yl - floor_fast(yl) >= grout) {
     w[0] = 0;
     return 1;
   }
   for (int32_t j = 0; j < f; j++)
     for (int32_t i = 0; i < f; i++) {
-      const double oi = i - half, oj = j - half;
-      w[j * f + i] = texture_weight(m, x + oi * dx[0] + oj * dx[1], y + oi * dy[0] + oj * dy[1]);
+      const double r = izc / iz[j * f + i];
+      const double sx = x + ((i - half) * dx[0] + (j - half) * dx[1]) * r;
+      const double sy = y + ((i - half) * dy[0] + (j - half) * dy[1]) * r;
+      w[j * f + i] = checker ? checker_weight(sx, sy) : tiles_weight(sx, sy);
     }
   return 0;
 }
@@ -407,12 +430,10 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
     if (!(iz > depth[x])) continue;
     depth[x] = iz;
     if (ids) ids[x] = m->id;
-    float albedo[3] = {m->albedo[0], m->albedo[1], m->albedo[2]};
+    float w = 0;
     if (textured) {
       const double z = 1.0 / izd;
-      const float w = texture_weight(m, (sh->uv[0].dx * pu + u_row) * z * inv_size,
-                                     (sh->uv[1].dx * pu + v_row) * z * inv_size);
-      for (int k = 0; k < 3; k++) albedo[k] += (m->other[k] - albedo[k]) * w;
+      w = texture_weight(m, (sh->uv[0].dx * pu + u_row) * z * inv_size, (sh->uv[1].dx * pu + v_row) * z * inv_size);
     }
     float ndl = sh->flat_cos;
     if (!sh->flat) {
@@ -427,9 +448,15 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
                                        sh->flat ? sh->flat_bias : shadow_bias(m->shadow, ndl))
                           : 1.0f;
     const float k = m->ambient + m->diffuse * lambert * lit;
-    red[x] = to_u16(albedo[0] * k);
-    green[x] = to_u16(albedo[1] * k);
-    blue[x] = to_u16(albedo[2] * k);
+    /* As shade_pixels_f mixes, so that both paths give the same colour. */
+    float base[3], step[3];
+    for (int p = 0; p < 3; p++) {
+      base[p] = m->albedo[p] * k;
+      step[p] = m->other[p] * k - base[p];
+    }
+    red[x] = to_u16(base[0] + step[0] * w);
+    green[x] = to_u16(base[1] + step[1] * w);
+    blue[x] = to_u16(base[2] + step[2] * w);
   }
 }
 
@@ -472,9 +499,10 @@ static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double
 /* Shades the whole pixels p0…p1 of the pixel row whose first sample row is ya, where the
  * triangle covers every sample: lighting, shadow and texture coordinates once at the pixel
  * centre, the texture and the depth test at each sample. A pixel with no sample nearer than
- * what is stored costs only its depth tests. */
+ * what is stored costs only its depth tests. Only pixels whose centres lie within samples
+ * sa…sb of the row look up the shadow map. */
 static inline __attribute__((always_inline)) void
-shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int shadowed, int32_t f) {
+shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int32_t sa, int32_t sb, int32_t f) {
   const pk_raster_target *t = sh->t;
   const pk_raster_material *m = sh->m;
   float *depth[8];
@@ -512,6 +540,8 @@ shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int shadow
       ndl = cosine_to_light(m, nc[0], nc[1], nc[2]);
     }
     const float lambert = ndl > 0 ? ndl : 0;
+    /* The centre is at sample x0 + (f − 1)/2, halfway between two when f is even. */
+    const int shadowed = 2 * x0 + f - 1 >= 2 * sa && 2 * x0 + f - 1 <= 2 * sb;
     const float lit = shadowed && lambert > 0
                           ? shadow_lit(m->shadow, sh->c, inv_fx, inv_fy, pu, pv, izc,
                                        sh->flat ? sh->flat_bias : shadow_bias(m->shadow, ndl))
@@ -528,8 +558,9 @@ shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int shadow
       const double v = (sh->uv[1].dx * pu + sh->uv[1].dy * pv + sh->uv[1].c) * z;
       const double du[2] = {(sh->uv[0].dx - u * sh->iz.dx) * z * inv_size, (sh->uv[0].dy - u * sh->iz.dy) * z * inv_size};
       const double dv[2] = {(sh->uv[1].dx - v * sh->iz.dx) * z * inv_size, (sh->uv[1].dy - v * sh->iz.dy) * z * inv_size};
-      uniform = texture_pixel(m, u * inv_size, v * inv_size, du, dv, f, w);
+      uniform = texture_pixel(m, u * inv_size, v * inv_size, du, dv, f, (float)izc, iz, w);
     }
+    /* albedo·k + (other·k − albedo·k)·w, the same expression as shade_samples. */
     float base[3], step[3];
     for (int p = 0; p < 3; p++) {
       base[p] = m->albedo[p] * k;
@@ -550,10 +581,10 @@ shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int shadow
   }
 }
 
-static void shade_pixels(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int shadowed) {
+static void shade_pixels(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int32_t sa, int32_t sb) {
   /* The default 3×3 supersampling as a constant, so that the sample loops unroll. */
-  if (sh->t->samples_per_pixel == 3) shade_pixels_f(sh, ya, p0, p1, shadowed, 3);
-  else shade_pixels_f(sh, ya, p0, p1, shadowed, sh->t->samples_per_pixel);
+  if (sh->t->samples_per_pixel == 3) shade_pixels_f(sh, ya, p0, p1, sa, sb, 3);
+  else shade_pixels_f(sh, ya, p0, p1, sa, sb, sh->t->samples_per_pixel);
 }
 
 /* Shades samples lo…hi of row y (centre pv) one by one, as covered samples at a triangle's
@@ -657,7 +688,15 @@ static void draw_triangle(const pk_raster_target *t, const pk_raster_camera *c,
       shade_row(&sh, y, y + 0.5, xl[j], p0 * f - 1, shadowed, NULL);
       shade_row(&sh, y, y + 0.5, (p1 + 1) * f, xr[j], shadowed, NULL);
     }
-    if (p0 <= p1) shade_pixels(&sh, ya, p0, p1, shadowed);
+    if (p0 > p1) continue;
+    /* Pixel centres that can fall within the shadow map, found as for a row of samples. */
+    int32_t sa = p0 * f, sb = p1 * f + f - 1;
+    if (!shadowed) sa = sb + 1;
+    else if (sh.flat) {
+      const double pv = ya + 0.5 * f;
+      shadow_span(m->shadow, c, sh.iz.dx, sh.iz.dy * pv + sh.iz.c, pv, sa, sb, &sa, &sb);
+    }
+    shade_pixels(&sh, ya, p0, p1, sa, sb);
   }
 }
 
