@@ -206,14 +206,11 @@ static float value_noise(double x, double y, float grad[2]) {
   return top + (bottom - top) * sy;
 }
 
-/* The wood grain at (x, y), texture units: bands across x, bent by low-frequency noise, with
- * fine streaks along y. Returns the ring coordinate (one band per unit) and its gradient. */
-static double wood_ring(double x, double y, double grad[2]) {
-  float g1[2], g2[2];
-  const float n1 = value_noise(x * 0.6, y * 0.15, g1), n2 = value_noise(x * 4, y * 0.5, g2);
-  grad[0] = 1 + 1.2 * 0.6 * g1[0] + 0.15 * 4 * g2[0];
-  grad[1] = 1.2 * 0.15 * g1[1] + 0.15 * 0.5 * g2[1];
-  return x + 1.2 * n1 + 0.15 * n2;
+/* The wood grain's ring coordinate (one band per unit) at (x, y), texture units: bands
+ * across x, bent by low-frequency noise, with fine streaks along y. */
+static double wood_ring(double x, double y) {
+  float unused[2];
+  return x + 1.2 * value_noise(x * 0.6, y * 0.15, unused) + 0.15 * value_noise(x * 4, y * 0.5, unused);
 }
 
 /* The weight of the darker wood at ring coordinate `ring`: smooth bands. */
@@ -241,10 +238,8 @@ static float texture_weight(const pk_raster_material *m, double x, double y) {
     return checker_weight(x, y);
   case PK_TEXTURE_TILES:
     return tiles_weight(x, y);
-  case PK_TEXTURE_WOOD: {
-    double grad[2];
-    return wood_band(wood_ring(x, y, grad));
-  }
+  case PK_TEXTURE_WOOD:
+    return wood_band(wood_ring(x, y));
   default:
     return 0.0f;
   }
@@ -261,13 +256,19 @@ texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2
               int32_t f, float izc, const float *restrict iz, float *restrict w) {
   const double half = 0.5 * (f - 1);
   if (m->texture == PK_TEXTURE_WOOD) {
-    /* Two noise evaluations per pixel; the samples step the ring along its gradient. */
-    double grad[2];
-    const double ring = wood_ring(x, y, grad);
-    const double across = grad[0] * dx[0] + grad[1] * dy[0], down = grad[0] * dx[1] + grad[1] * dy[1];
+    /* The wide bends (low-frequency noise) to first order from the centre; the fine streaks,
+     * which set where band edges fall within a pixel, at each sample. */
+    float bend_grad[2], streak_grad[2];
+    const float bend = value_noise(x * 0.6, y * 0.15, bend_grad);
     for (int32_t j = 0; j < f; j++)
-      for (int32_t i = 0; i < f; i++)
-        w[j * f + i] = wood_band(ring + ((i - half) * across + (j - half) * down) * (izc / iz[j * f + i]));
+      for (int32_t i = 0; i < f; i++) {
+        const double r = izc / iz[j * f + i];
+        const double ox = ((i - half) * dx[0] + (j - half) * dx[1]) * r;
+        const double oy = ((i - half) * dy[0] + (j - half) * dy[1]) * r;
+        const double bent = bend + 0.6 * bend_grad[0] * ox + 0.15 * bend_grad[1] * oy;
+        const float streak = value_noise((x + ox) * 4, (y + oy) * 0.5, streak_grad);
+        w[j * f + i] = wood_band(x + ox + 1.2 * bent + 0.15 * streak);
+      }
     return 0;
   }
   if (m->texture != PK_TEXTURE_CHECKER && m->texture != PK_TEXTURE_TILES) {
