@@ -190,8 +190,9 @@ static inline double floor_fast(double x) {
   return t - (t > x);
 }
 
-/* Value noise in [0, 1]: hashed lattice values, smoothly interpolated. */
-static float value_noise(double x, double y) {
+/* Value noise in [0, 1]: hashed lattice values, smoothly interpolated; `grad` receives its
+ * partial derivatives in x and y. */
+static float value_noise(double x, double y, float grad[2]) {
   const double xf = floor_fast(x), yf = floor_fast(y);
   const int32_t xi = (int32_t)xf, yi = (int32_t)yf;
   const float fx = (float)(x - xf), fy = (float)(y - yf);
@@ -199,37 +200,126 @@ static float value_noise(double x, double y) {
   const float scale = 1.0f / 4294967295.0f;
   const float a = hash2(xi, yi) * scale, b = hash2(xi + 1, yi) * scale;
   const float c = hash2(xi, yi + 1) * scale, d = hash2(xi + 1, yi + 1) * scale;
-  return (a + (b - a) * sx) + ((c + (d - c) * sx) - (a + (b - a) * sx)) * sy;
+  const float top = a + (b - a) * sx, bottom = c + (d - c) * sx;
+  grad[0] = ((b - a) + ((d - c) - (b - a)) * sy) * 6 * fx * (1 - fx);
+  grad[1] = (bottom - top) * 6 * fy * (1 - fy);
+  return top + (bottom - top) * sy;
 }
 
-/* The weight of the `other` colour at texture coordinates (u, v), metres; `inv_size` is
- * 1/texture_size (a multiply where a division would dominate the per-sample cost). */
-static float texture_weight(const pk_raster_material *m, double inv_size, double u, double v) {
-  const double x = u * inv_size, y = v * inv_size;
+/* The wood grain's ring coordinate (one band per unit) at (x, y), texture units: bands
+ * across x, bent by low-frequency noise, with fine streaks along y. */
+static double wood_ring(double x, double y) {
+  float unused[2];
+  return x + 1.2 * value_noise(x * 0.6, y * 0.15, unused) + 0.15 * value_noise(x * 4, y * 0.5, unused);
+}
+
+/* The weight of the darker wood at ring coordinate `ring`: smooth bands. */
+static inline float wood_band(double ring) {
+  const float f = (float)(ring - floor_fast(ring));
+  const float w = fabsf(2 * f - 1);
+  return w * w * (3 - 2 * w);
+}
+
+/* Width of the tiles' grout lines, in tiles. */
+static const double grout = 0.08;
+
+static inline float checker_weight(double x, double y) {
+  return (float)(((int64_t)floor_fast(x) + (int64_t)floor_fast(y)) & 1);
+}
+
+static inline float tiles_weight(double x, double y) {
+  return (x - floor_fast(x) < grout || y - floor_fast(y) < grout) ? 1.0f : 0.0f;
+}
+
+/* The weight of the `other` colour at (x, y), texture coordinates over texture_size. */
+static float texture_weight(const pk_raster_material *m, double x, double y) {
   switch (m->texture) {
   case PK_TEXTURE_CHECKER:
-    return (float)(((int64_t)floor_fast(x) + (int64_t)floor_fast(y)) & 1);
-  case PK_TEXTURE_TILES: {
-    const double grout = 0.08;
-    return (x - floor_fast(x) < grout || y - floor_fast(y) < grout) ? 1.0f : 0.0f;
-  }
-  case PK_TEXTURE_WOOD: {
-    /* Bands across u, bent by low-frequency noise, with fine streaks along v. */
-    const double ring = x + 1.2 * value_noise(x * 0.6, y * 0.15) + 0.15 * value_noise(x * 4, y * 0.5);
-    const float f = (float)(ring - floor_fast(ring));
-    const float w = fabsf(2 * f - 1);
-    return w * w * (3 - 2 * w);
-  }
+    return checker_weight(x, y);
+  case PK_TEXTURE_TILES:
+    return tiles_weight(x, y);
+  case PK_TEXTURE_WOOD:
+    return wood_band(wood_ring(x, y));
   default:
     return 0.0f;
   }
 }
 
+/* The weights of `other` at the f×f samples of a pixel, row by row into w. (x, y) are the
+ * texture coordinates at the pixel centre and (dx[0], dy[0]), (dx[1], dy[1]) their
+ * derivatives per sample across and down there. With Q and IZ affine, q = Q/IZ at offset o
+ * from the centre is exactly q_c + (∂q·o)·IZ_c/IZ(o); `iz` holds IZ per sample, `izc` at the
+ * centre. Returns 1, with only w[0] set, when all samples weigh the same: the pixel lies
+ * inside one checker square or tile, which is most pixels. */
+static inline __attribute__((always_inline)) int
+texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2], const double dy[2],
+              int32_t f, float izc, const float *restrict iz, float *restrict w) {
+  const double half = 0.5 * (f - 1);
+  if (m->texture == PK_TEXTURE_WOOD) {
+    /* The wide bends (low-frequency noise) to first order from the centre; the fine streaks,
+     * which set where band edges fall within a pixel, at each sample. */
+    float bend_grad[2], streak_grad[2];
+    const float bend = value_noise(x * 0.6, y * 0.15, bend_grad);
+    for (int32_t j = 0; j < f; j++)
+      for (int32_t i = 0; i < f; i++) {
+        const double r = izc / iz[j * f + i];
+        const double ox = ((i - half) * dx[0] + (j - half) * dx[1]) * r;
+        const double oy = ((i - half) * dy[0] + (j - half) * dy[1]) * r;
+        const double bent = bend + 0.6 * bend_grad[0] * ox + 0.15 * bend_grad[1] * oy;
+        const float streak = value_noise((x + ox) * 4, (y + oy) * 0.5, streak_grad);
+        w[j * f + i] = wood_band(x + ox + 1.2 * bent + 0.15 * streak);
+      }
+    return 0;
+  }
+  if (m->texture != PK_TEXTURE_CHECKER && m->texture != PK_TEXTURE_TILES) {
+    w[0] = 0;
+    return 1;
+  }
+  /* A quotient of affine functions has its extremes over the samples at the corners. */
+  double xl = INFINITY, xh = -INFINITY, yl = INFINITY, yh = -INFINITY;
+  const int32_t last = f > 1 ? f - 1 : 1;
+  for (int32_t j = 0; j < f; j += last)
+    for (int32_t i = 0; i < f; i += last) {
+      const double r = izc / iz[j * f + i];
+      const double sx = x + ((i - half) * dx[0] + (j - half) * dx[1]) * r;
+      const double sy = y + ((i - half) * dy[0] + (j - half) * dy[1]) * r;
+      xl = sx < xl ? sx : xl;
+      xh = sx > xh ? sx : xh;
+      yl = sy < yl ? sy : yl;
+      yh = sy > yh ? sy : yh;
+    }
+  const int one_cell = floor_fast(xl) == floor_fast(xh) && floor_fast(yl) == floor_fast(yh);
+  const int checker = m->texture == PK_TEXTURE_CHECKER;
+  if (checker && one_cell) {
+    w[0] = checker_weight(xl, yl);
+    return 1;
+  }
+  if (!checker && one_cell && xl - floor_fast(xl) >= grout && yl - floor_fast(yl) >= grout) {
+    w[0] = 0;
+    return 1;
+  }
+  for (int32_t j = 0; j < f; j++)
+    for (int32_t i = 0; i < f; i++) {
+      const double r = izc / iz[j * f + i];
+      const double sx = x + ((i - half) * dx[0] + (j - half) * dx[1]) * r;
+      const double sy = y + ((i - half) * dy[0] + (j - half) * dy[1]) * r;
+      w[j * f + i] = checker ? checker_weight(sx, sy) : tiles_weight(sx, sy);
+    }
+  return 0;
+}
+
+/* The depth bias that keeps a surface at cosine ndl > 0 to the light from shadowing itself:
+ * a texel plus two texels per unit of slope (at most 8). */
+static double shadow_bias(const pk_shadow_map *map, float ndl) {
+  double slope = sqrt(fmax(0.0, 1.0 - (double)ndl * ndl)) / ndl;
+  if (slope > 8) slope = 8;
+  return map->texel * (1.0 + 2.0 * slope);
+}
+
 /* The fraction of a 3×3 percentage-closer filter around the sample that sees the light.
- * (pu, pv) is the sample position and iz its 1/Z; ndl > 0 is the cosine to the light, which
- * sets the slope-scaled depth bias that keeps a surface from shadowing itself. */
+ * (pu, pv) is the sample position and iz its 1/Z; `bias` comes from shadow_bias. */
 static float shadow_lit(const pk_shadow_map *map, const pk_raster_camera *c, double inv_fx,
-                        double inv_fy, double pu, double pv, double iz, float ndl) {
+                        double inv_fy, double pu, double pv, double iz, double bias) {
   /* Camera coordinates of the sample, with multiplications by 1/f (see shade_samples). */
   const double z = 1.0 / iz, x = (pu - c->cx) * inv_fx * z, y = (pv - c->cy) * inv_fy * z;
   const double *M = map->from_camera;
@@ -237,9 +327,7 @@ static float shadow_lit(const pk_shadow_map *map, const pk_raster_camera *c, dou
   const double t = M[4] * x + M[5] * y + M[6] * z + M[7];
   const double d = M[8] * x + M[9] * y + M[10] * z + M[11];
   if (!(s >= -1 && t >= -1 && s < map->width + 1 && t < map->height + 1)) return 1.0f;
-  double slope = sqrt(fmax(0.0, 1.0 - (double)ndl * ndl)) / ndl;
-  if (slope > 8) slope = 8;
-  const double limit = d + map->texel * (1.0 + 2.0 * slope);
+  const double limit = d + bias;
   const int32_t si = (int32_t)floor_fast(s), ti = (int32_t)floor_fast(t);
   int dark = 0;
   for (int32_t j = ti - 1; j <= ti + 1; j++) {
@@ -316,7 +404,8 @@ typedef struct shading {
   const pk_raster_camera *c;
   int flat;
   float flat_n[3];
-  float flat_cos; /* cosine to the light of a flat triangle */
+  float flat_cos;   /* cosine to the light of a flat triangle */
+  double flat_bias; /* its shadow_bias, when it faces the light */
   plane iz, n[3], uv[2];
 } shading;
 
@@ -342,12 +431,10 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
     if (!(iz > depth[x])) continue;
     depth[x] = iz;
     if (ids) ids[x] = m->id;
-    float albedo[3] = {m->albedo[0], m->albedo[1], m->albedo[2]};
+    float w = 0;
     if (textured) {
       const double z = 1.0 / izd;
-      const float w =
-          texture_weight(m, inv_size, (sh->uv[0].dx * pu + u_row) * z, (sh->uv[1].dx * pu + v_row) * z);
-      for (int k = 0; k < 3; k++) albedo[k] += (m->other[k] - albedo[k]) * w;
+      w = texture_weight(m, (sh->uv[0].dx * pu + u_row) * z * inv_size, (sh->uv[1].dx * pu + v_row) * z * inv_size);
     }
     float ndl = sh->flat_cos;
     if (!sh->flat) {
@@ -358,12 +445,19 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
     }
     const float lambert = ndl > 0 ? ndl : 0;
     const float lit = with_shadow && lambert > 0
-                          ? shadow_lit(m->shadow, sh->c, inv_fx, inv_fy, pu, pv, izd, ndl)
+                          ? shadow_lit(m->shadow, sh->c, inv_fx, inv_fy, pu, pv, izd,
+                                       sh->flat ? sh->flat_bias : shadow_bias(m->shadow, ndl))
                           : 1.0f;
     const float k = m->ambient + m->diffuse * lambert * lit;
-    red[x] = to_u16(albedo[0] * k);
-    green[x] = to_u16(albedo[1] * k);
-    blue[x] = to_u16(albedo[2] * k);
+    /* As shade_pixels_f mixes, so that both paths give the same colour. */
+    float base[3], step[3];
+    for (int p = 0; p < 3; p++) {
+      base[p] = m->albedo[p] * k;
+      step[p] = m->other[p] * k - base[p];
+    }
+    red[x] = to_u16(base[0] + step[0] * w);
+    green[x] = to_u16(base[1] + step[1] * w);
+    blue[x] = to_u16(base[2] + step[2] * w);
   }
 }
 
@@ -403,6 +497,122 @@ static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double
   }
 }
 
+/* Shades the whole pixels p0…p1 of the pixel row whose first sample row is ya, where the
+ * triangle covers every sample: lighting, shadow and texture coordinates once at the pixel
+ * centre, the texture and the depth test at each sample. A pixel with no sample nearer than
+ * what is stored costs only its depth tests. Only pixels whose centres lie within samples
+ * sa…sb of the row look up the shadow map. */
+static inline __attribute__((always_inline)) void
+shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int32_t sa, int32_t sb, int32_t f) {
+  const pk_raster_target *t = sh->t;
+  const pk_raster_material *m = sh->m;
+  float *depth[8];
+  uint16_t *ids[8], *rgb[3][8];
+  double iz_row[8];
+  for (int32_t j = 0; j < f; j++) {
+    const int32_t y = ya + j;
+    depth[j] = t->inv_depth + y * t->depth_stride;
+    ids[j] = t->ids ? t->ids + y * t->id_stride : NULL;
+    for (int p = 0; p < 3; p++) rgb[p][j] = t->color[p] + y * t->color_stride;
+    iz_row[j] = sh->iz.dy * (y + 0.5) + sh->iz.c;
+  }
+  const double pv = ya + 0.5 * f;
+  const double inv_size = 1.0 / m->texture_size, inv_fx = 1.0 / sh->c->fx, inv_fy = 1.0 / sh->c->fy;
+  for (int32_t px = p0; px <= p1; px++) {
+    const int32_t x0 = px * f;
+    float iz[64];
+    int nearer[64], any = 0;
+    for (int32_t j = 0; j < f; j++)
+      for (int32_t i = 0; i < f; i++) {
+        /* The same expression as shade_samples, so both paths store the same depths. */
+        const float z = (float)(sh->iz.dx * (x0 + i + 0.5) + iz_row[j]);
+        iz[j * f + i] = z;
+        nearer[j * f + i] = z > depth[j][x0 + i];
+        any |= nearer[j * f + i];
+      }
+    if (!any) continue;
+
+    const double pu = x0 + 0.5 * f;
+    const double izc = sh->iz.dx * pu + sh->iz.dy * pv + sh->iz.c;
+    float ndl = sh->flat_cos;
+    if (!sh->flat) {
+      float nc[3];
+      for (int k = 0; k < 3; k++) nc[k] = (float)(sh->n[k].dx * pu + sh->n[k].dy * pv + sh->n[k].c);
+      ndl = cosine_to_light(m, nc[0], nc[1], nc[2]);
+    }
+    const float lambert = ndl > 0 ? ndl : 0;
+    /* The centre is at sample x0 + (f − 1)/2, halfway between two when f is even. */
+    const int shadowed = 2 * x0 + f - 1 >= 2 * sa && 2 * x0 + f - 1 <= 2 * sb;
+    const float lit = shadowed && lambert > 0
+                          ? shadow_lit(m->shadow, sh->c, inv_fx, inv_fy, pu, pv, izc,
+                                       sh->flat ? sh->flat_bias : shadow_bias(m->shadow, ndl))
+                          : 1.0f;
+    const float k = m->ambient + m->diffuse * lambert * lit;
+
+    float w[64];
+    int uniform = 1;
+    w[0] = 0;
+    if (m->texture != PK_TEXTURE_NONE) {
+      /* q = Q/IZ with Q and IZ affine, so ∂q/∂pu = (∂Q/∂pu − q·∂IZ/∂pu)/IZ (likewise for pv). */
+      const double z = 1.0 / izc;
+      const double u = (sh->uv[0].dx * pu + sh->uv[0].dy * pv + sh->uv[0].c) * z;
+      const double v = (sh->uv[1].dx * pu + sh->uv[1].dy * pv + sh->uv[1].c) * z;
+      const double du[2] = {(sh->uv[0].dx - u * sh->iz.dx) * z * inv_size, (sh->uv[0].dy - u * sh->iz.dy) * z * inv_size};
+      const double dv[2] = {(sh->uv[1].dx - v * sh->iz.dx) * z * inv_size, (sh->uv[1].dy - v * sh->iz.dy) * z * inv_size};
+      uniform = texture_pixel(m, u * inv_size, v * inv_size, du, dv, f, (float)izc, iz, w);
+    }
+    /* albedo·k + (other·k − albedo·k)·w, the same expression as shade_samples. */
+    float base[3], step[3];
+    for (int p = 0; p < 3; p++) {
+      base[p] = m->albedo[p] * k;
+      step[p] = m->other[p] * k - base[p];
+    }
+    uint16_t color[3];
+    for (int p = 0; p < 3; p++) color[p] = to_u16(base[p] + step[p] * w[0]);
+    for (int32_t j = 0; j < f; j++)
+      for (int32_t i = 0; i < f; i++) {
+        const int32_t s = j * f + i, x = x0 + i;
+        if (!nearer[s]) continue;
+        if (!uniform)
+          for (int p = 0; p < 3; p++) color[p] = to_u16(base[p] + step[p] * w[s]);
+        depth[j][x] = iz[s];
+        if (ids[j]) ids[j][x] = m->id;
+        for (int p = 0; p < 3; p++) rgb[p][j][x] = color[p];
+      }
+  }
+}
+
+static void shade_pixels(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int32_t sa, int32_t sb) {
+  /* The default 3×3 supersampling as a constant, so that the sample loops unroll. */
+  if (sh->t->samples_per_pixel == 3) shade_pixels_f(sh, ya, p0, p1, sa, sb, 3);
+  else shade_pixels_f(sh, ya, p0, p1, sa, sb, sh->t->samples_per_pixel);
+}
+
+/* Shades samples lo…hi of row y (centre pv) one by one, as covered samples at a triangle's
+ * edge. A flat triangle looks up the shadow map only where its map coordinates can fall
+ * inside, and without texture fills the rest in one vectorized pass. */
+static void shade_row(const shading *sh, int32_t y, double pv, int32_t lo, int32_t hi,
+                      int shadowed, const uint16_t *flat_color) {
+  if (lo > hi) return;
+  if (!sh->flat) {
+    shade_samples(sh, y, pv, lo, hi, shadowed);
+    return;
+  }
+  const pk_raster_target *t = sh->t;
+  const double iz_row = sh->iz.dy * pv + sh->iz.c;
+  int32_t a = hi + 1, b = hi;
+  if (shadowed) shadow_span(sh->m->shadow, sh->c, sh->iz.dx, iz_row, pv, lo, hi, &a, &b);
+  if (a > b) {
+    a = hi + 1;
+    b = hi;
+  }
+  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, lo, a - 1, sh->m->id, flat_color);
+  else shade_samples(sh, y, pv, lo, a - 1, 0);
+  shade_samples(sh, y, pv, a, b, 1);
+  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, b + 1, hi, sh->m->id, flat_color);
+  else shade_samples(sh, y, pv, b + 1, hi, 0);
+}
+
 static void draw_triangle(const pk_raster_target *t, const pk_raster_camera *c,
                           const pk_raster_material *m, screen_vertex s0, screen_vertex s1,
                           screen_vertex s2) {
@@ -434,34 +644,60 @@ static void draw_triangle(const pk_raster_target *t, const pk_raster_camera *c,
     for (int k = 0; k < 2; k++)
       sh.uv[k] = make_plane(&tri, s0.uv[k] * s0.iz, s1.uv[k] * s1.iz, s2.uv[k] * s2.iz);
   sh.flat_cos = cosine_to_light(m, s0.n[0], s0.n[1], s0.n[2]);
-  const int fast = sh.flat && m->texture == PK_TEXTURE_NONE;
-  uint16_t flat_color[3];
-  if (fast) shade_color(m, m->albedo, s0.n[0], s0.n[1], s0.n[2], 1.0f, flat_color);
   /* Shadows matter only where the surface faces the light. */
   const int shadowed = m->shadow && (!sh.flat || sh.flat_cos > 0);
+  sh.flat_bias = shadowed && sh.flat ? shadow_bias(m->shadow, sh.flat_cos) : 0;
 
-  for (int32_t y = tri.y0; y <= tri.y1; y++) {
-    const double pv = y + 0.5;
-    double row[3];
-    int32_t xl, xr;
-    if (!row_span(&tri, pv, row, &xl, &xr)) continue;
-    if (!sh.flat) {
-      shade_samples(&sh, y, pv, xl, xr, shadowed);
-      continue;
+  if (sh.flat && m->texture == PK_TEXTURE_NONE) {
+    /* One colour for the whole triangle outside the shadow map: filled row by row. */
+    uint16_t flat_color[3];
+    shade_color(m, m->albedo, s0.n[0], s0.n[1], s0.n[2], 1.0f, flat_color);
+    for (int32_t y = tri.y0; y <= tri.y1; y++) {
+      double row[3];
+      int32_t xl, xr;
+      if (row_span(&tri, y + 0.5, row, &xl, &xr)) shade_row(&sh, y, y + 0.5, xl, xr, shadowed, flat_color);
     }
-    /* Flat: only the samples whose map coordinates fall in the shadow map need a lookup. */
-    const double iz_row = sh.iz.dy * pv + sh.iz.c;
-    int32_t a = xr + 1, b = xr;
-    if (shadowed) shadow_span(m->shadow, c, sh.iz.dx, iz_row, pv, xl, xr, &a, &b);
-    if (a > b) {
-      a = xr + 1;
-      b = xr;
+    return;
+  }
+
+  /* Pixel row by pixel row: the pixels whose samples are all covered are shaded once each,
+   * the covered samples left at the edges one by one. */
+  const int32_t f = t->samples_per_pixel;
+  for (int32_t ya = tri.y0 - tri.y0 % f; ya <= tri.y1; ya += f) {
+    int32_t xl[8], xr[8], has[8];
+    int32_t lo = 0, hi = t->width - 1, whole = 1;
+    for (int32_t j = 0; j < f; j++) {
+      const int32_t y = ya + j;
+      double row[3];
+      has[j] = y >= tri.y0 && y <= tri.y1 && row_span(&tri, y + 0.5, row, &xl[j], &xr[j]);
+      if (!has[j]) {
+        whole = 0;
+        continue;
+      }
+      lo = xl[j] > lo ? xl[j] : lo;
+      hi = xr[j] < hi ? xr[j] : hi;
     }
-    if (fast) fill_flat(t, y, sh.iz.dx, iz_row, xl, a - 1, m->id, flat_color);
-    else shade_samples(&sh, y, pv, xl, a - 1, 0);
-    shade_samples(&sh, y, pv, a, b, 1);
-    if (fast) fill_flat(t, y, sh.iz.dx, iz_row, b + 1, xr, m->id, flat_color);
-    else shade_samples(&sh, y, pv, b + 1, xr, 0);
+    /* Pixels p0…p1 lie inside every row's span (all sample indices are non-negative). */
+    const int32_t p0 = (lo + f - 1) / f, p1 = whole ? (hi + 1) / f - 1 : p0 - 1;
+    for (int32_t j = 0; j < f; j++) {
+      if (!has[j]) continue;
+      const int32_t y = ya + j;
+      if (p0 > p1) {
+        shade_row(&sh, y, y + 0.5, xl[j], xr[j], shadowed, NULL);
+        continue;
+      }
+      shade_row(&sh, y, y + 0.5, xl[j], p0 * f - 1, shadowed, NULL);
+      shade_row(&sh, y, y + 0.5, (p1 + 1) * f, xr[j], shadowed, NULL);
+    }
+    if (p0 > p1) continue;
+    /* Pixel centres that can fall within the shadow map, found as for a row of samples. */
+    int32_t sa = p0 * f, sb = p1 * f + f - 1;
+    if (!shadowed) sa = sb + 1;
+    else if (sh.flat) {
+      const double pv = ya + 0.5 * f;
+      shadow_span(m->shadow, c, sh.iz.dx, sh.iz.dy * pv + sh.iz.c, pv, sa, sb, &sa, &sb);
+    }
+    shade_pixels(&sh, ya, p0, p1, sa, sb);
   }
 }
 

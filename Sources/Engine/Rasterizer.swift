@@ -133,7 +133,7 @@ final class FrameRenderer {
           var t = pk_raster_target(
             width: Int32(w), height: Int32(rows), color: (base, base + plane, base + 2 * plane),
             color_stride: w, inv_depth: d.baseAddress, depth_stride: w, ids: wantIDs ? i.baseAddress : nil,
-            id_stride: w)
+            id_stride: w, samples_per_pixel: Int32(factor))
           return body(&t)
         }
       }

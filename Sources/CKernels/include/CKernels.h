@@ -28,6 +28,10 @@ extern "C" {
  * ids        object id of the nearest surface; rows `id_stride` apart. Meaningful only
  *            where inv_depth > 0 (elsewhere the id is 0, background). May be NULL when no
  *            mask is wanted, which saves its writes.
+ * samples_per_pixel  f (1…8): the target will be resolved in f×f blocks of samples (pixel
+ *            (i, j) holds samples f·i … f·i + f − 1 across and down). Where a triangle covers
+ *            a whole block, lighting, shadow and texture coordinates are evaluated once at the
+ *            block's centre; the texture is still sampled at each sample.
  * Sample (x, y) is centred at (x + 0.5, y + 0.5) in target coordinates. */
 typedef struct pk_raster_target {
   int32_t width, height;
@@ -37,6 +41,7 @@ typedef struct pk_raster_target {
   ptrdiff_t depth_stride;
   uint16_t *ids;
   ptrdiff_t id_stride;
+  int32_t samples_per_pixel;
 } pk_raster_target;
 
 /* Pinhole projection into target coordinates: u = fx·X/Z + cx, v = fy·Y/Z + cy, with camera
@@ -46,8 +51,8 @@ typedef struct pk_raster_camera {
   double near;
 } pk_raster_camera;
 
-/* Procedural textures, evaluated per sample from perspective-correct texture coordinates
- * (metres along the surface). */
+/* Procedural textures of perspective-correct texture coordinates (metres along the surface),
+ * evaluated at every sample. */
 enum {
   PK_TEXTURE_NONE = 0,
   PK_TEXTURE_CHECKER = 1, /* squares of `texture_size` alternating albedo and `other` */
@@ -108,8 +113,9 @@ void pk_transform_vertices(const float *restrict positions, const float *restric
 /* pk_raster_triangles — z-buffered, perspective-correct rasterization of an indexed mesh.
  * camera_positions  xyz doubles per vertex, camera coordinates (see pk_transform_vertices).
  * normals           xyz floats per vertex; interpolated with perspective correction and
- *                   renormalized per sample. Triangles whose three normals are equal, with
- *                   no texture, are shaded once per triangle (except where shadowed).
+ *                   renormalized per pixel (per sample where the triangle covers only part
+ *                   of a pixel). Triangles whose three normals are equal, with no texture,
+ *                   are shaded once per triangle (except where shadowed).
  * uvs               uv floats per vertex (metres), interpolated with 1/Z; may be NULL when
  *                   the material has no texture.
  * indices           3 vertex indices per triangle, counter-clockwise seen from the front.
