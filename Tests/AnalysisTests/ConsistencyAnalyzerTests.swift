@@ -1,4 +1,4 @@
-import Analysis
+@testable import Analysis
 import Engine
 import Foundation
 import Media
@@ -164,5 +164,33 @@ extension AnalysisResult {
             "\(broken.findings.map(\.message))")
     #expect(try broken.value("worst object's jitter") > 2 * reference.value("worst object's jitter"))
     #expect(try broken.score("3D consistency") < reference.score("3D consistency") - 0.3)
+  }
+}
+
+@Suite struct ConsistencyOcclusionIsNotAPop {
+  /// A 10×10 px object seen at frame 0 and gone at frame 1. Where another object's colour now
+  /// covers its pixels it went behind that object (as orbit-360's green ball does behind the
+  /// yellow block); where the floor shows (nothing coloured) it vanished.
+  static func sightings(coverAt offset: Int) -> [ObjectSightings] {
+    let width = 40
+    func square(_ x0: Int, _ y0: Int) -> ObjectSightings.Sighting {
+      let pixels = (y0..<(y0 + 10)).flatMap { y in (x0..<(x0 + 10)).map { Int32(y * width + $0) } }
+      return ObjectSightings.Sighting(
+        box: PixelBox(minX: Double(x0), minY: Double(y0), maxX: Double(x0 + 10), maxY: Double(y0 + 10)),
+        area: 100, centre: SIMD2(Double(x0) + 5, Double(y0) + 5), pixels: pixels)
+    }
+    return [
+      ObjectSightings(name: "ball", isStatic: true, frames: [square(10, 10), nil]),
+      ObjectSightings(name: "block", isStatic: true, frames: [square(10 + offset + 10, 10), square(10 + offset, 10)]),
+    ]
+  }
+
+  @Test func anObjectGoingBehindAnotherIsNotAPop() {
+    var behind = ConsistencyReport()
+    behind.judgePopping(Self.sightings(coverAt: 2), width: 40, height: 40)
+    #expect(behind.findings.isEmpty, "\(behind.findings.map(\.message))")
+    var vanished = ConsistencyReport()
+    vanished.judgePopping(Self.sightings(coverAt: 15), width: 40, height: 40)
+    #expect(vanished.findings.contains { $0.message.contains("the ball vanishes") })
   }
 }
