@@ -16,9 +16,6 @@ struct PairGeometry: Sendable {
   /// The 90th percentile of every correspondence's Sampson distance, in pixels: objects that
   /// jitter against a rigid floor are a minority RANSAC leaves out, and they show here.
   let upperSampson: Double
-  /// Each correspondence's position in the first frame and Sampson distance to F, pixels.
-  let points: [SIMD2<Double>]
-  let sampsonErrors: [Double]
   /// The camera's rotation from the first frame to the second, estimated with the scenario's
   /// intrinsics (E = KᵀFK, cheirality, calibrated refinement); nil when it could not be.
   let rotation: Matrix3x3?
@@ -38,8 +35,6 @@ struct PairGeometry: Sendable {
     inlierSampson = median(inliers.map { f.sampsonErrors[$0] }) ?? 0
     allSampson = median(f.sampsonErrors.filter(\.isFinite)) ?? 0
     inlierRatio = Double(inliers.count) / Double(x1.count)
-    points = x1
-    sampsonErrors = f.sampsonErrors
     let sorted = f.sampsonErrors.map { $0.isFinite ? $0 : 1e6 }.sorted()
     upperSampson = sorted[Int(Double(sorted.count - 1) * 0.9)]
     let match = TwoViewMatch(points1: x1, points2: x2, fundamental: f)

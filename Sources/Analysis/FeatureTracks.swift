@@ -26,6 +26,10 @@ struct ObjectSightings: Sendable {
   struct Sighting: Sendable {
     var box: PixelBox
     var area: Int
+    /// Sub-pixel centre of the silhouette.
+    var centre: SIMD2<Double>
+    /// Its pixels, as indices y·width + x.
+    var pixels: [Int32]
   }
 
   let name: String

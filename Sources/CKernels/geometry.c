@@ -202,6 +202,48 @@ static int pk__count_inliers(const double F[9], const double *x1, const double *
   return n;
 }
 
+/* MSAC's cost of F: each correspondence's squared Sampson error, capped at threshold². Unlike
+ * the inlier count it prefers, of two models keeping as many points, the one that fits them
+ * better: with near-degenerate scenes (a dolly towards a mostly planar floor) many models keep
+ * most points under the threshold, and counting alone picks a poor one. */
+static double pk__msac_cost(const double F[9], const double *x1, const double *x2, int count,
+                            double threshold, double *err, int *inlier_count) {
+  pk_sampson_errors(F, x1, x2, count, err);
+  double cost = 0, cap = threshold * threshold;
+  int n = 0;
+  for (int i = 0; i < count; i++) {
+    double e2 = err[i] * err[i];
+    n += err[i] < threshold;
+    cost += e2 < cap ? e2 : cap;
+  }
+  *inlier_count = n;
+  return cost;
+}
+
+/* Local optimisation of a RANSAC model (LO-RANSAC): Sampson-weighted least squares on its
+ * consensus set, up to four times, each refit kept only when it lowers the cost (a refit can
+ * drift when the consensus still holds a few outliers). An eight-point sample fits noisy
+ * points poorly, so without this the adaptive stop can end on a model that keeps too few. */
+static double pk__refit(double F[9], double cost, const double *x1, const double *x2, int count,
+                        double threshold, int32_t *idx, double *err, int *inlier_count) {
+  double model[9];
+  for (int round = 0; round < 4; round++) {
+    pk__count_inliers(F, x1, x2, count, threshold, err);
+    int m = 0;
+    for (int i = 0; i < count; i++)
+      if (err[i] < threshold) idx[m++] = i;
+    if (m < 8 || !pk_fundamental_eight_point(x1, x2, idx, m, count, NULL, model)) break;
+    pk_fundamental_refine(x1, x2, idx, m, count, 3, model, err);
+    int n;
+    double refit = pk__msac_cost(model, x1, x2, count, threshold, err, &n);
+    if (!(refit < cost)) break;
+    cost = refit;
+    *inlier_count = n;
+    memcpy(F, model, 9 * sizeof(double));
+  }
+  return cost;
+}
+
 int pk_fundamental_ransac(const double *restrict x1, const double *restrict x2, int count,
                           double threshold, double confidence, int max_iterations, uint64_t seed,
                           double F[9], uint8_t *restrict inliers, int32_t *restrict scratch_idx,
@@ -209,6 +251,7 @@ int pk_fundamental_ransac(const double *restrict x1, const double *restrict x2, 
   if (count < 8) return 0;
   uint64_t state = seed;
   double best[9], model[9];
+  double best_cost = INFINITY;
   int best_count = 0;
   long needed = max_iterations;
   for (long it = 0; it < needed; it++) {
@@ -224,10 +267,14 @@ int pk_fundamental_ransac(const double *restrict x1, const double *restrict x2, 
       sample[k] = pick;
     }
     if (!pk_fundamental_eight_point(x1, x2, sample, 8, count, NULL, model)) continue;
-    int n = pk__count_inliers(model, x1, x2, count, threshold, scratch_err);
+    int n;
+    double cost = pk__msac_cost(model, x1, x2, count, threshold, scratch_err, &n);
+    if (!(cost < best_cost)) continue;
+    cost = pk__refit(model, cost, x1, x2, count, threshold, scratch_idx, scratch_err, &n);
+    best_cost = cost;
+    memcpy(best, model, sizeof best);
     if (n > best_count) {
       best_count = n;
-      memcpy(best, model, sizeof best);
       double w8 = pow((double)n / count, 8);
       if (w8 >= 1) {
         needed = it + 1;
@@ -238,20 +285,6 @@ int pk_fundamental_ransac(const double *restrict x1, const double *restrict x2, 
     }
   }
   if (best_count < 8) return 0;
-  /* Sampson-weighted least squares on the consensus set, twice, keeping a refit only when it
-   * does not lose inliers (a refit can drift when the consensus still holds a few outliers). */
-  for (int round = 0; round < 2; round++) {
-    pk__count_inliers(best, x1, x2, count, threshold, scratch_err);
-    int m = 0;
-    for (int i = 0; i < count; i++)
-      if (scratch_err[i] < threshold) scratch_idx[m++] = i;
-    if (!pk_fundamental_eight_point(x1, x2, scratch_idx, m, count, NULL, model)) break;
-    pk_fundamental_refine(x1, x2, scratch_idx, m, count, 3, model, scratch_err);
-    int n = pk__count_inliers(model, x1, x2, count, threshold, scratch_err);
-    if (n < best_count) break;
-    best_count = n;
-    memcpy(best, model, sizeof best);
-  }
   best_count = pk__count_inliers(best, x1, x2, count, threshold, scratch_err);
   for (int i = 0; i < count; i++) inliers[i] = scratch_err[i] < threshold;
   memcpy(F, best, sizeof best);

@@ -508,10 +508,12 @@ void pk_sampson_errors(const double F[9], const double *restrict x1, const doubl
 
 /* pk_fundamental_ransac — F robust to outliers: RANSAC over 8-point samples drawn by a seeded
  * splitmix64 generator (same seed, same result), inliers those with Sampson error <
- * `threshold` px, the iteration count shrinking adaptively to log(1 − confidence) /
- * log(1 − w⁸) for the best inlier ratio w so far (at most `max_iterations`); the winner is
- * refitted on its inliers by pk_fundamental_refine, twice (inliers recomputed in between),
- * each refit kept only if it does not lose inliers.
+ * `threshold` px. Models are ranked by MSAC's cost (squared Sampson errors capped at
+ * threshold²), so of models keeping as many points the better fitting wins; the iteration count
+ * shrinks adaptively to log(1 − confidence) / log(1 − w⁸) for the best inlier ratio w so far
+ * (at most `max_iterations`). Each new best is refitted on its inliers by
+ * pk_fundamental_refine (LO-RANSAC), up to four times (inliers recomputed in between), each
+ * refit kept only if it lowers the cost, before it sets the iteration count.
  * inliers  out: count bytes, 1 for an inlier of the returned F.
  * scratch  caller-owned count int32 + count doubles (pass as the two pointers).
  * Returns the inlier count, or 0 when no model was found (count < 8 or degenerate).
