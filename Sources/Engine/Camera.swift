@@ -32,27 +32,20 @@ public struct PinholeCamera: Sendable, Hashable {
 
   /// A camera at `position` looking at `lookAt`, world +y up.
   public init(position: Vector3, lookAt: Vector3, fieldOfViewDegrees: Double, width: Int, height: Int) throws {
-    let eye = Vec3(position)
-    let toTarget = Vec3(lookAt) - eye
-    guard toTarget.length > 0 else {
+    guard let axes = CameraSpec.axes(from: position, to: lookAt) else {
       throw EngineError("camera position and lookAt are the same point \(position)")
     }
     guard fieldOfViewDegrees > 0 && fieldOfViewDegrees < 180 else {
       throw EngineError("camera field of view \(fieldOfViewDegrees)° is outside (0, 180)")
     }
-    let forward = toTarget.normalized
-    var right = forward.cross(Vec3(0, 1, 0))
-    if right.length < 1e-9 { right = forward.cross(Vec3(0, 0, -1)) }
-    right = right.normalized
-    let down = forward.cross(right)
     self.width = width
     self.height = height
     fy = (Double(height) / 2) / tan(fieldOfViewDegrees * .pi / 360)
     fx = fy
     cx = Double(width) / 2
     cy = Double(height) / 2
-    rotation = Matrix3(rows: right.vector3, down.vector3, forward.vector3)
-    translation = (-(rotation * eye)).vector3
+    rotation = Matrix3(rows: axes.right, axes.down, axes.forward)
+    translation = (-(rotation * Vec3(position))).vector3
   }
 
   /// A camera from its intrinsics and extrinsics, as ground truth stores it.
