@@ -11,7 +11,7 @@ struct SensitivityCommand: AsyncParsableCommand {
     abstract: "Measure which defects the analyzers catch, and down to which strength.",
     discussion: """
       Renders each scenario with the reference engine, then with each defect that breaks a \
-      check the scenario asks for, at the default strength and at halves of it, stopping at \
+      check the scenario asks for, at the default strength and at ever weaker ones (each half as far from no defect), stopping at \
       the first strength that is missed. Prints a Markdown table of references, defects \
       (caught, smallest strength caught, score margin) and the ranking of reference above \
       defect clips per check.
@@ -23,7 +23,7 @@ struct SensitivityCommand: AsyncParsableCommand {
   @Option(help: "Defects to sweep, comma-separated (default: all).")
   var defects: String?
 
-  @Option(help: "Strengths per defect: the default, then halved each step.")
+  @Option(help: "Strengths per defect: the default, then each step half as strong (gravity: half as far from 1).")
   var steps = 5
 
   @Option(help: "Seeds per scenario (0, 1, … N-1); default: the suite's count.")
@@ -62,7 +62,7 @@ struct SensitivityCommand: AsyncParsableCommand {
     sweep.steps = steps
     sweep.seeds = (0..<UInt64(seeds ?? selection.seeds)).map { $0 }
     sweep.concurrency = jobs
-    Terminal.note("sensitivity: \(selection.scenarios.count) scenarios, \(sweep.defects.count) defects, \(steps) strengths")
+    Terminal.note("sensitivity: \(selection.scenarios.count) scenarios, \(sweep.defects.count) defects, up to \(steps) strength(s) each")
     let result = await sweep.run(selection.scenarios, progress: { Terminal.note($0) })
     let markdown = result.markdown(title: "Defect sensitivity: suite \(selection.suite?.name ?? suite)")
     print(markdown, terminator: "")

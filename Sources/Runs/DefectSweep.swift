@@ -16,7 +16,7 @@ public struct DefectSweep: Sendable {
   /// The analyzer for a kind of check, wired as the runner's.
   public let analyzer: @Sendable (CheckSpec.Kind) -> (any Analyzer)?
   public var defects: [Defect.Kind] = Defect.Kind.allCases
-  /// Strengths per ladder: the default, then halved `steps − 1` times.
+  /// Strengths per ladder: the default, then `steps − 1` times half as strong.
   public var steps = 5
   public var seeds: [UInt64] = [0]
   /// Clips rendered and analysed at once.
@@ -28,9 +28,16 @@ public struct DefectSweep: Sendable {
     self.analyzer = analyzer
   }
 
-  /// The ladder of strengths for a defect: `reverse` has only its full strength.
+  /// The ladder of strengths for a defect, each half as far from no defect as the one
+  /// before: for `gravity` (a factor on g) that is half as far from 1, for the others from 0.
+  /// `reverse` has only its full strength.
   public func strengths(_ kind: Defect.Kind) -> [Double] {
-    kind == .reverse ? [kind.defaultStrength] : (0..<steps).map { kind.defaultStrength / Double(1 << $0) }
+    let d = kind.defaultStrength
+    switch kind {
+    case .reverse: return [d]
+    case .gravity: return (0..<steps).map { 1 - (1 - d) / Double(1 << $0) }
+    default: return (0..<steps).map { d / Double(1 << $0) }
+    }
   }
 
   /// The checks of `kind`'s that `scenario` asks for, or none when the defect does not apply
@@ -94,7 +101,7 @@ public struct DefectSweep: Sendable {
       }
       let result = DefectSensitivity(trials: trials)
       progress("[\(await done.next())/\(ladders.count)] \(kind.rawValue) on \(scenario.id) seed \(ref.seed): "
-        + (result.caughtAtDefault ? "caught down to \(format(result.smallestCaught!))" : "MISSED at default"))
+        + (result.caughtAtDefault ? "caught down to strength \(format(result.weakestCaught!))" : "MISSED at default"))
       return result
     }
     let rankings = Set(results.flatMap { $0.trials[0].checks }).sorted().map { family in
@@ -202,7 +209,7 @@ public struct DefectSensitivity: Sendable, Hashable, Codable {
 
   public var caughtAtDefault: Bool { trials.first?.caught ?? false }
   /// The weakest strength caught with every stronger one caught too; nil when the default is missed.
-  public var smallestCaught: Double? { trials.prefix { $0.caught }.last?.strength }
+  public var weakestCaught: Double? { trials.prefix { $0.caught }.last?.strength }
 }
 
 /// Whether a family's score ranks every reference clip above every defect clip (at default

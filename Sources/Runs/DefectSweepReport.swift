@@ -22,10 +22,10 @@ extension DefectSweepResult {
     lines += [
       "", "## Defects",
       "",
-      "Caught: a violation from a check the defect breaks. Smallest: the weakest strength caught, halving from the "
+      "Caught: a violation from a check the defect breaks. Weakest caught: the weakest strength caught, each rung half as strong as the one before (for gravity, half as far from 1) from the "
         + "default until one is missed. Margin: reference score − defect score at default strength (clear when ≥ \(number(clearMargin))).",
       "",
-      "| defect | scenario | seed | checks | default | caught at default | smallest caught | reference → defect score | margin | finding at default |",
+      "| defect | scenario | seed | checks | default | caught at default | weakest caught | reference → defect score | margin | finding at default |",
       "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in sensitivities {
@@ -34,7 +34,7 @@ extension DefectSweepResult {
       let margin = t.margin.map { number($0) + ($0 >= clearMargin ? "" : " (not clear)") } ?? "—"
       lines.append(
         "| \(t.defect) | \(t.scenarioID) | \(t.seed) | \(t.checks.joined(separator: ", ")) | \(number(t.strength)) | "
-          + "\(t.caught ? "yes" : "**no**") | \(s.smallestCaught.map(number) ?? "—") | \(pairs.joined(separator: "; ")) | "
+          + "\(t.caught ? "yes" : "**no**") | \(s.weakestCaught.map(number) ?? "—") | \(pairs.joined(separator: "; ")) | "
           + "\(margin) | \(cell(t.violations.first ?? t.failure ?? "")) |")
     }
     lines += [

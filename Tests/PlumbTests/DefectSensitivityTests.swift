@@ -88,13 +88,13 @@ private actor References {
       caught: caught, violations: [], referenceScores: [:], scores: [:])
   }
 
-  @Test func smallestCaughtIsTheLastOfTheUnbrokenRunFromTheDefault() {
+  @Test func weakestCaughtIsTheLastOfTheUnbrokenRunFromTheDefault() {
     let ladder = DefectSensitivity(trials: [trial(0.5, caught: true), trial(0.25, caught: true), trial(0.125, caught: false)])
     #expect(ladder.caughtAtDefault)
-    #expect(ladder.smallestCaught == 0.25)
+    #expect(ladder.weakestCaught == 0.25)
     let missed = DefectSensitivity(trials: [trial(0.5, caught: false)])
     #expect(!missed.caughtAtDefault)
-    #expect(missed.smallestCaught == nil)
+    #expect(missed.weakestCaught == nil)
   }
 
   @Test func rankingCountsOrderedPairsTiesHalfAndUnscoredClipsAsWrong() {
@@ -105,10 +105,12 @@ private actor References {
     #expect(FamilyRanking(family: "physics", references: [0.9], defects: [nil]).accuracy == 0)
   }
 
-  @Test func ladderHalvesFromTheDefaultExceptReverse() {
+  @Test func ladderHalvesTheDistanceFromNoDefect() {
     var sweep = DefectSweep(analyzer: { _ in nil })
     sweep.steps = 3
-    #expect(sweep.strengths(.gravity) == [0.5, 0.25, 0.125])
+    #expect(sweep.strengths(.vanish) == [0.5, 0.25, 0.125])
+    // Gravity's strength is a factor on g: weaker is nearer 1.
+    #expect(sweep.strengths(.gravity) == [0.5, 0.75, 0.875])
     #expect(sweep.strengths(.reverse) == [1])
   }
 }
