@@ -43,7 +43,7 @@ import Scenarios
 ///   two pairs (three equal frames, strength 0.05 on drop-1m) at 15 fps, three pairs (strength
 ///   0.07) at 30 fps.
 /// - `flicker` (0.2 → brightness flicker 6.5 levels): 0.03 gives 0.88, 0.04 about 1.2, so the
-///   smallest caught is about 0.035.
+///   weakest caught is about 0.035.
 /// - `timewarp` (0.5 → speed swing 2.3), only where the camera follows a path: 0.2 gives 1.42
 ///   against the reference's 1.06 (orbit-360 at 128 px: 1.16; 0.3 gives 1.42 there), so about
 ///   0.2. On a tripod, non-uniform time only bends the objects' physics, which the physics

@@ -28,6 +28,23 @@ public struct Defect: Sendable, Hashable, CustomStringConvertible {
       }
     }
 
+    /// The kinds of check that must catch the defect: it applies to a scenario that asks for
+    /// one of them (and that `apply` accepts), and is caught when one of them finds a violation.
+    public var violatedChecks: [CheckSpec.Kind] {
+      switch self {
+      case .gravity, .reverse: return [.physics]
+      // A falling cup that vanishes, changes size and colour, or jumps breaks physics as
+      // much as permanence; a second copy alongside is only a permanence failure.
+      case .vanish, .morph, .teleport: return [.permanence, .physics]
+      case .duplicate: return [.permanence]
+      // Time bent along a fall changes its measured acceleration.
+      case .timewarp: return [.temporal, .physics]
+      case .freeze, .flicker: return [.temporal]
+      case .wobble, .zoomjitter: return [.consistency]
+      case .pop: return [.consistency, .permanence]
+      }
+    }
+
     /// What the defect violates, and what its strength means.
     public var documentation: String {
       switch self {

@@ -15,7 +15,7 @@ public struct Plumb: AsyncParsableCommand {
     subcommands: [
       RunCommand.self, AnalyzeCommand.self, RenderCommand.self, ScenariosCommand.self,
       RunsCommand.self, CompareCommand.self, ReportCommand.self, GeneratorsCommand.self,
-      BenchCommand.self,
+      BenchCommand.self, SensitivityCommand.self,
     ])
 
   public init() {}

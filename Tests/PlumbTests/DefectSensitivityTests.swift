@@ -1,0 +1,116 @@
+import Engine
+import Foundation
+import Scenarios
+import Testing
+
+@testable import PlumbCLI
+@testable import Runs
+
+// What the issue claims of the analyzers, on the shipped default suite at each scenario's own
+// resolution: the reference engine passes every check, and every defect is caught, with a
+// clearly lower score, on every scenario where it applies (`Defect.Kind.violatedChecks`).
+
+/// The package's scenarios folder, found from this file: Tests/PlumbTests/ → root.
+private let scenariosRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  .appendingPathComponent("scenarios").path
+
+private let sweep = DefectSweep(analyzer: AnalyzerWiring.analyzer)
+
+private func defaultSuite() throws -> [Scenario] {
+  try ScenarioCatalog(root: scenariosRoot).resolve("default").scenarios
+}
+
+/// A scenario, shown by its id in test names.
+struct ScenarioCase: Sendable, CustomTestStringConvertible {
+  var scenario: Scenario
+  var testDescription: String { scenario.id }
+
+  static func all() throws -> [ScenarioCase] { try defaultSuite().map { ScenarioCase(scenario: $0) } }
+}
+
+/// A defect on a scenario it applies to.
+struct DefectCase: Sendable, CustomTestStringConvertible {
+  var scenario: Scenario
+  var defect: Defect.Kind
+  var testDescription: String { "\(defect.rawValue) on \(scenario.id)" }
+
+  static func all() throws -> [DefectCase] {
+    try defaultSuite().flatMap { scenario in
+      Defect.Kind.allCases.filter { !DefectSweep.checks($0, appliesTo: scenario).isEmpty }
+        .map { DefectCase(scenario: scenario, defect: $0) }
+    }
+  }
+}
+
+/// Each scenario's reference clip is rendered and analysed once for all the tests here.
+private actor References {
+  static let shared = References()
+  private var outcomes: [String: Task<ReferenceOutcome, Never>] = [:]
+
+  func outcome(_ scenario: Scenario) async -> ReferenceOutcome {
+    if let task = outcomes[scenario.id] { return await task.value }
+    let task = Task { await sweep.reference(scenario, seed: 0) }
+    outcomes[scenario.id] = task
+    return await task.value
+  }
+}
+
+@Suite struct DefectSensitivityTests {
+  @Test(arguments: try ScenarioCase.all())
+  func referencePassesEveryCheck(_ c: ScenarioCase) async {
+    let outcome = await References.shared.outcome(c.scenario)
+    #expect(outcome.status == .passed, "\(outcome.failure ?? "")")
+    #expect(outcome.violations.isEmpty, "\(outcome.violations)")
+  }
+
+  @Test(arguments: try DefectCase.all())
+  func defectIsCaughtAtDefaultStrength(_ c: DefectCase) async {
+    let reference = await References.shared.outcome(c.scenario)
+    let trial = await sweep.trial(Defect(c.defect), on: c.scenario, reference: reference)
+    #expect(
+      trial.caught,
+      "no violation from \(trial.checks): status \(trial.status.rawValue) \(trial.failure ?? "")")
+    let scores = "reference \(trial.referenceScores), defect \(trial.scores)"
+    if let margin = trial.margin {
+      #expect(margin >= sweep.clearMargin, "scores of \(trial.checks): \(scores)")
+    } else {
+      Issue.record("no check of \(trial.checks) scored both clips: \(scores)")
+    }
+  }
+}
+
+/// The sweep's bookkeeping on made-up outcomes.
+@Suite struct DefectSweepBookkeepingTests {
+  func trial(_ strength: Double, caught: Bool) -> DefectTrial {
+    DefectTrial(
+      defect: "gravity", strength: strength, scenarioID: "s", seed: 0, checks: ["physics"], status: .violated,
+      caught: caught, violations: [], referenceScores: [:], scores: [:])
+  }
+
+  @Test func weakestCaughtIsTheLastOfTheUnbrokenRunFromTheDefault() {
+    let ladder = DefectSensitivity(trials: [trial(0.5, caught: true), trial(0.25, caught: true), trial(0.125, caught: false)])
+    #expect(ladder.caughtAtDefault)
+    #expect(ladder.weakestCaught == 0.25)
+    let missed = DefectSensitivity(trials: [trial(0.5, caught: false)])
+    #expect(!missed.caughtAtDefault)
+    #expect(missed.weakestCaught == nil)
+  }
+
+  @Test func rankingCountsOrderedPairsTiesHalfAndUnscoredClipsAsWrong() {
+    #expect(FamilyRanking(family: "physics", references: [0.9, 0.8], defects: [0.1, 0.7]).accuracy == 1)
+    // (0.9 > 0.85) right, (0.8 < 0.85) wrong, and both against 0.1 right: 3 of 4.
+    #expect(FamilyRanking(family: "physics", references: [0.9, 0.8], defects: [0.1, 0.85]).accuracy == 0.75)
+    #expect(FamilyRanking(family: "physics", references: [0.5], defects: [0.5]).accuracy == 0.5)
+    #expect(FamilyRanking(family: "physics", references: [0.9], defects: [nil]).accuracy == 0)
+  }
+
+  @Test func ladderHalvesTheDistanceFromNoDefect() {
+    var sweep = DefectSweep(analyzer: { _ in nil })
+    sweep.steps = 3
+    #expect(sweep.strengths(.vanish) == [0.5, 0.25, 0.125])
+    // Gravity's strength is a factor on g: weaker is nearer 1.
+    #expect(sweep.strengths(.gravity) == [0.5, 0.75, 0.875])
+    #expect(sweep.strengths(.reverse) == [1])
+  }
+}
