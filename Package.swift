@@ -28,7 +28,7 @@ let package = Package(
     .target(name: "Engine", dependencies: ["CKernels", "Media", "Scenarios"]),
     .target(name: "Generators", dependencies: ["Engine", "Media", "Scenarios"]),
     .target(name: "Analysis", dependencies: ["CKernels", "Media", "Scenarios"]),
-    .target(name: "Runs", dependencies: ["Generators", "Analysis", "Media", "Scenarios", "CSQLite"]),
+    .target(name: "Runs", dependencies: ["Generators", "Analysis", "Engine", "Media", "Scenarios", "CSQLite"]),
     .target(name: "Reports", dependencies: ["Runs", "Analysis", "Media", "Scenarios"]),
     .target(
       name: "PlumbCLI",
