@@ -2,15 +2,20 @@ import Analysis
 import Engine
 import Foundation
 import Generators
+import Media
 import Scenarios
 
 /// How sensitive the analyzers are: every controlled defect on every scenario where it
 /// applies, at its default strength and at weaker ones, judged against the reference clip of
 /// the same scenario and seed.
 ///
-/// A defect applies to a scenario that asks for one of the checks it violates
-/// (`Defect.Kind.violatedChecks`) and that `Defect.apply` accepts. It is caught when the
-/// sample is violated with a violation finding from one of those checks. Strengths go down
+/// A defect applies to a check of a scenario when the scenario asks for a check the defect
+/// violates (`Defect.Kind.violatedChecks`), `Defect.apply` accepts the scenario, the check
+/// measured on the reference clip the quantity the defect distorts (`witnesses`: bent time
+/// shows in a fall only where a free fall is measured), and the defect changes the clip at
+/// all (a freeze that falls wholly while everything moving is hidden leaves the reference's
+/// frames). It is caught when the sample is violated with a violation finding from one of
+/// the checks it applies to. Strengths go down
 /// from the default by halves; a ladder stops at the first strength that is missed.
 public struct DefectSweep: Sendable {
   /// The analyzer for a kind of check, wired as the runner's.
@@ -52,15 +57,34 @@ public struct DefectSweep: Sendable {
     kind.violatedChecks.filter { k in scenario.checks.contains { $0.kind == k } }
   }
 
+  /// The measurements a check must have made on the reference clip for a defect to be
+  /// judged by it, any one of them; a pair not listed needs none. Gravity and bent time are
+  /// seen in a measured free fall (or, for time, a camera moving at constant speed); time
+  /// run backwards in a measured fall or bounce.
+  static let witnesses: [Defect.Kind: [CheckSpec.Kind: [String]]] = [
+    .gravity: [.physics: ["gravity"]],
+    .timewarp: [.physics: ["gravity"], .temporal: ["speed_swing"]],
+    .reverse: [.physics: ["gravity", "restitution"]],
+  ]
+
+  /// The checks `kind` applies to on a scenario whose reference clip gave `reference`.
+  public static func checks(_ kind: Defect.Kind, appliesTo scenario: Scenario, reference: ReferenceOutcome) -> [CheckSpec.Kind] {
+    checks(kind, appliesTo: scenario, seed: reference.seed).filter { check in
+      guard let needed = witnesses[kind]?[check] else { return true }
+      return needed.contains { reference.measured.contains("\(check.rawValue).\($0)") }
+    }
+  }
+
   /// The scenario rendered by the reference engine, through its checks.
   public func reference(_ scenario: Scenario, seed: UInt64) async -> ReferenceOutcome {
-    ReferenceOutcome(scenario: scenario, sample: await sample(nil, scenario, seed))
+    let (sample, digest) = await sample(nil, scenario, seed)
+    return ReferenceOutcome(scenario: scenario, sample: sample, clipDigest: digest)
   }
 
   /// One defect on a scenario it applies to, next to that scenario's reference.
   public func trial(_ defect: Defect, on scenario: Scenario, reference: ReferenceOutcome) async -> DefectTrial {
-    let checks = Self.asked(defect.kind, by: scenario)
-    let sample = await sample(defect, scenario, reference.seed)
+    let checks = Self.checks(defect.kind, appliesTo: scenario, reference: reference)
+    let (sample, digest) = await sample(defect, scenario, reference.seed)
     let violations = sample.results.filter { r in checks.contains { $0.rawValue == r.analyzer } }
       .flatMap(\.findings).filter { $0.severity == .violation }.map(\.message)
     let scores = familyScores(sample)
@@ -72,7 +96,8 @@ public struct DefectSweep: Sendable {
       defect: defect.kind.rawValue, strength: defect.strength, scenarioID: scenario.id, seed: reference.seed,
       checks: checks.map(\.rawValue), status: sample.status, failure: sample.failure,
       caught: sample.status == .violated && !violations.isEmpty, violations: violations,
-      referenceScores: reference.scores, scores: scores, margin: margins.max())
+      referenceScores: reference.scores, scores: scores, margin: margins.max(),
+      changesClip: digest != reference.clipDigest)
   }
 
   /// References first, then every applicable (defect, scenario, seed) ladder; `progress`
@@ -89,7 +114,7 @@ public struct DefectSweep: Sendable {
       return outcome
     }
     let ladders = zip(pairs, references).flatMap { pair, ref in
-      defects.filter { !Self.checks($0, appliesTo: pair.0, seed: pair.1).isEmpty }.map { (pair.0, $0, ref) }
+      defects.filter { !Self.checks($0, appliesTo: pair.0, reference: ref).isEmpty }.map { (pair.0, $0, ref) }
     }
     let done = Counter()
     let results = await boundedMap(ladders) { scenario, kind, ref in
@@ -97,13 +122,15 @@ public struct DefectSweep: Sendable {
       for strength in strengths(kind) {
         let trial = await trial(Defect(kind, strength: strength), on: scenario, reference: ref)
         trials.append(trial)
-        if !trial.caught { break }
+        if !trial.caught || !trial.changesClip { break }
       }
       let result = DefectSensitivity(trials: trials)
-      progress("[\(await done.next())/\(ladders.count)] \(kind.rawValue) on \(scenario.id) seed \(ref.seed): "
-        + (result.caughtAtDefault ? "caught down to strength \(format(result.weakestCaught!))" : "MISSED at default"))
+      let outcome =
+        !result.changesClip ? "does not change the clip"
+        : result.caughtAtDefault ? "caught down to strength \(format(result.weakestCaught!))" : "MISSED at default"
+      progress("[\(await done.next())/\(ladders.count)] \(kind.rawValue) on \(scenario.id) seed \(ref.seed): \(outcome)")
       return result
-    }
+    }.filter(\.changesClip)
     let rankings = Set(results.flatMap { $0.trials[0].checks }).sorted().map { family in
       FamilyRanking(
         family: family, references: references.filter { $0.checks.contains(family) }.map { $0.scores[family] },
@@ -114,10 +141,29 @@ public struct DefectSweep: Sendable {
       seconds: Date().timeIntervalSince(start))
   }
 
-  private func sample(_ defect: Defect?, _ scenario: Scenario, _ seed: UInt64) async -> SampleRecord {
-    var runner = Runner(generator: ReferenceGenerator(defect: defect), analyzer: analyzer)
+  /// The scenario through the reference generator with `defect`, analysed, and a digest of
+  /// the clip's frames; a clip that cannot be made gives a failed sample and no digest.
+  private func sample(_ defect: Defect?, _ scenario: Scenario, _ seed: UInt64) async -> (SampleRecord, UInt64?) {
+    let generator = ReferenceGenerator(defect: defect)
+    var runner = Runner(generator: generator, analyzer: analyzer)
     runner.filmstripLength = 0
-    return await runner.runSample(scenario, seed: seed)
+    do {
+      let clip = try await generator.generate(GenerationRequest(scenario: scenario, seed: seed))
+      return (runner.analyze(clip, scenario: scenario, seed: seed), digest(clip))
+    } catch {
+      return (await runner.runSample(scenario, seed: seed), nil)
+    }
+  }
+
+  /// FNV-1a over every frame's pixels: equal for clips that are the same frame for frame.
+  private func digest(_ clip: Clip) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for frame in clip.frames {
+      for byte in frame.pixels {
+        h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
+      }
+    }
+    return h
   }
 
   /// `body` of every element, at most `concurrency` at once, in the original order.
@@ -168,8 +214,15 @@ public struct ReferenceOutcome: Sendable, Hashable, Codable {
   public var violations: [String]
   /// Family (check kind) → score; a family whose analyzers gave no score is absent.
   public var scores: [String: Double]
+  /// `check.measurement` for every measurement with a value, e.g. `physics.gravity`.
+  public var measured: Set<String>
+  /// Digest of the clip's frames (nil when it could not be made), to tell a defect that
+  /// leaves the clip as it was.
+  public var clipDigest: UInt64?
 
-  init(scenario: Scenario, sample: SampleRecord) {
+  init(scenario: Scenario, sample: SampleRecord, clipDigest: UInt64?) {
+    self.clipDigest = clipDigest
+    measured = Set(sample.results.flatMap { r in r.measurements.filter { $0.value != nil }.map { "\(r.analyzer).\($0.name)" } })
     scenarioID = sample.scenarioID
     seed = sample.seed
     checks = Array(Set(scenario.checks.map(\.kind.rawValue))).sorted()
@@ -201,6 +254,8 @@ public struct DefectTrial: Sendable, Hashable, Codable {
   /// The largest drop, over `checks`, from the reference's score to the defect clip's; nil
   /// when no check scored both.
   public var margin: Double?
+  /// False when the defect left the reference clip frame for frame: nothing to catch.
+  public var changesClip = true
 }
 
 /// A defect's ladder on one (scenario, seed), strongest first.
@@ -208,6 +263,8 @@ public struct DefectSensitivity: Sendable, Hashable, Codable {
   public var trials: [DefectTrial]
 
   public var caughtAtDefault: Bool { trials.first?.caught ?? false }
+  /// False when the defect at its default strength leaves the reference clip as it was.
+  public var changesClip: Bool { trials.first?.changesClip ?? true }
   /// The weakest strength caught with every stronger one caught too; nil when the default is missed.
   public var weakestCaught: Double? { trials.prefix { $0.caught }.last?.strength }
 }
