@@ -105,12 +105,13 @@ enum FallingCups {
   /// The cup tips over the table edge and the stack's top block slides off the falling blocks
   /// below: those frames touch another object and are no free fall (taken for one, they gave g
   /// 45% and 34% low). The cup's free fall after it leaves the edge is measured with the scale
-  /// of the cup as it stood on the table; half gravity on the same clip is still caught.
+  /// of the cup as it stood on the table, to the 2% asked of clean rendered video (measured
+  /// −0.9% here at half size and at full size); half gravity on the same clip is still caught.
   @Test func offTablePassesAndHalfGravityIsCaught() throws {
     let reference = try FallingCups.analyse("off-table")
     #expect(reference.passed, "\(reference.findings.map(\.message))")
     let g = try #require(reference.measurement("gravity")?.value)
-    #expect(abs(g - 9.81) / 9.81 < 0.1, "g = \(g)")
+    #expect(abs(g - 9.81) / 9.81 < 0.02, "g = \(g)")
     let halved = try FallingCups.analyse("off-table", defect: "gravity=0.5")
     #expect(halved.findings.contains { $0.severity == .violation && $0.message.contains("falls at") }, "\(halved.findings.map(\.message))")
   }
