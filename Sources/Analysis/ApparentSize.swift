@@ -43,15 +43,17 @@ struct ApparentSize: Sendable {
   /// the low-gravity drop while g was 0.013 m/s² off.
   let centreWidthUncertainty: Double
 
-  /// The sharp frames showing the object in the pose it had until `release` decide; rows of
-  /// the track are image y, down positive.
+  /// The sharp frames showing the object in the pose it fell in decide; rows of the track are
+  /// image y, down positive. `fall`: the frames of the free fall, from the release.
   /// `posed`: the frames up to the release show the object as the scenario placed it (resting
   /// on or pushed along another object), so they decide its pose; otherwise (held by a hand,
-  /// or falling from the first frame) only the frames from the release count, whatever pose.
+  /// or falling from the first frame) only the frames from the release count, and the fall's
+  /// sharp frames decide the pose.
   init?(
-    track: [ObjectObservation?], from release: Int, posed: Bool = false, image: (width: Int, height: Int),
+    track: [ObjectObservation?], fall: Range<Int>, posed: Bool = false, image: (width: Int, height: Int),
     metres: Double
   ) {
+    let release = fall.lowerBound
     // Every frame seen whole inside the picture, with how fast it moves (pixels a frame, the
     // larger of its steps to the frames next to it).
     let seen = track[(posed ? 0 : release)...].compactMap { $0 }
@@ -65,27 +67,40 @@ struct ApparentSize: Sendable {
       if inside { frames.append((o, speed ?? .infinity)) }
     }
     let sharp = { (f: (o: ObjectObservation, speed: Double)) in f.speed < f.o.width / 2 }
-    if posed {
-      // A body that turns once let go shows a wider outline (a rectangle turned by θ is
-      // a·cos θ + b·sin θ wide), and one that lands on its side another width altogether: the
-      // cup tipping off the table measured 20.4 px upright, up to 32 px tumbling and 30 px
-      // lying on the floor. So only frames in the pose the scenario placed it in count, told by
-      // the outline's aspect (height ÷ width) and area ÷ width², both within 8% of their
-      // medians over the frames up to the release: most of those show it as placed, the last
-      // few may show it tipping over the edge already (taking the pose from those overstated
-      // the off-table cup's scale by 2.7%).
-      let before = frames.filter { $0.o.frame <= release }
-      guard let aspect = median(before.map { $0.o.height / $0.o.width }),
-        let fill = median(before.map { Double($0.o.area) / ($0.o.width * $0.o.width) })
-      else { return nil }
-      let placed = frames.filter {
-        abs($0.o.height / $0.o.width / aspect - 1) <= 0.08 && abs(Double($0.o.area) / ($0.o.width * $0.o.width) / fill - 1) <= 0.08
+    // A body that turns once let go shows a wider outline (a rectangle turned by θ is
+    // a·cos θ + b·sin θ wide), one that lands on its side another width altogether, and a
+    // shattered one is its shards: the cup tipping off the table measured 20.4 px upright, up
+    // to 32 px tumbling and 30 px lying on the floor; the shattering cup 20 px falling and 54 px
+    // as shards. So only frames in the pose it fell in count, told by the outline's aspect
+    // (height ÷ width) and area ÷ width², both near their medians over the frames that show
+    // that pose. Placed on another object, those are the frames up to the release: most show
+    // it as placed, the last few may show it tipping over the edge already (taking the pose
+    // from those overstated the off-table cup's scale by 2.7%), and it is seen at one height,
+    // so within 8%. Otherwise they are the fall's sharp frames, within 25%: an upright cup
+    // dropped past the camera shows its bottom at the top of the drop and its rim at the
+    // bottom, its aspect changing by 15%, while shards or a cup on its side are 45% off or more.
+    let aspectOf = { (o: ObjectObservation) in o.height / o.width }
+    let fillOf = { (o: ObjectObservation) in Double(o.area) / (o.width * o.width) }
+    let (shown, tolerance) =
+      posed
+      ? (frames.filter { $0.o.frame <= release }, 0.08)
+      : (frames.filter { fall.contains($0.o.frame) && sharp($0) }, 0.25)
+    if let aspect = median(shown.map { aspectOf($0.o) }), let fill = median(shown.map { fillOf($0.o) }) {
+      let inPose = { (o: ObjectObservation) in
+        abs(aspectOf(o) / aspect - 1) <= tolerance && abs(fillOf(o) / fill - 1) <= tolerance
       }
+      // A fall in which the outline keeps turning (a block toppling from its edge) has no one
+      // pose to keep.
+      if posed || shown.allSatisfy({ inPose($0.o) }) { frames = frames.filter { inPose($0.o) } }
+    } else if posed {
+      return nil
+    }
+    if posed {
       // An object pushed along may move fast in every frame of that pose (the off-table cup
       // slides at 10 px a frame, half its width): then the slowest of them, whose blur is the
       // least the clip offers.
-      let slowest = placed.map(\.speed).min() ?? 0
-      frames = placed.contains(where: sharp) ? placed.filter(sharp) : placed.filter { $0.speed <= 1.25 * slowest }
+      let slowest = frames.map(\.speed).min() ?? 0
+      frames = frames.contains(where: sharp) ? frames.filter(sharp) : frames.filter { $0.speed <= 1.25 * slowest }
     } else {
       frames = frames.filter(sharp)
     }

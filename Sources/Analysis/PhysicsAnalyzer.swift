@@ -79,14 +79,14 @@ public struct PhysicsAnalyzer: Analyzer {
     var segment = FreeFallSegment.longest(y: untouched(track), fps: fps, starts: parted)
     let posed = touching.contains { $0 < segment?.release ?? 0 }
     var size = ApparentSize(
-      track: track, from: segment?.release ?? 0, posed: posed, image: image, metres: object.shape.width)
+      track: track, fall: segment?.frames ?? 0..<0, posed: posed, image: image, metres: object.shape.width)
     let clean = size?.clean(track) ?? track
     if clean != track {
       // Where a run of dropped frames ends, the object may just have been let go.
       let starts = clean.indices.dropFirst().filter { clean[$0] != nil && clean[$0 - 1] == nil }
       segment = FreeFallSegment.longest(y: untouched(clean), fps: fps, starts: starts + parted)
       size =
-        ApparentSize(track: clean, from: segment?.release ?? 0, posed: posed, image: image, metres: object.shape.width)
+        ApparentSize(track: clean, fall: segment?.frames ?? 0..<0, posed: posed, image: image, metres: object.shape.width)
         ?? size
     }
     let ys = clean.map { $0?.y }

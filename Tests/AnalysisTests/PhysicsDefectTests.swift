@@ -116,6 +116,19 @@ enum FallingCups {
     #expect(halved.findings.contains { $0.severity == .violation && $0.message.contains("falls at") }, "\(halved.findings.map(\.message))")
   }
 
+  /// The cup breaks into shards on the floor: the shards' spread (54 px for the 20 px cup at
+  /// full size) is no width of the cup, so the scale and the fall come from the cup as it fell,
+  /// from the first frame. Taken from the shards, the scale was 2.7 times too large, a fall was
+  /// sought among the shards settling (so "the cup moves 29 px before it is let go") and g
+  /// was not measured.
+  @Test func shatterMeasuresTheFallBeforeTheBreak() throws {
+    let reference = try FallingCups.analyse("shatter")
+    #expect(reference.passed, "\(reference.findings.map(\.message))")
+    let g = try #require(reference.measurement("gravity")?.value, "\(reference.findings.map(\.message))")
+    #expect(abs(g - 9.81) / 9.81 < 0.02, "g = \(g)")
+    #expect(!reference.findings.contains { $0.message.contains("before it is let go") })
+  }
+
   /// The top block never falls clear of the blocks below for five frames: gravity is not
   /// claimed, and nothing is reported as a violation.
   @Test func stackCollapseDeclinesToMeasureAndPasses() throws {
