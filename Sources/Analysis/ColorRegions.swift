@@ -27,6 +27,11 @@ public struct ColorSignature: Sendable, Hashable {
   public var saturationRatio = 1.6
   /// Chroma below this carries no reliable hue (8-bit noise and compression are a few units).
   public var minChroma = 8.0
+  /// Linear RGB of the scene's surfaces whose hue is near this colour's (see `separated`).
+  public var surfaces: [SIMD3<Float>] = []
+  /// A matching pixel that owes more than this share of its light to one of `surfaces` is
+  /// that surface, or the object's edge blended with it, rather than the object.
+  public var maxSurfaceShare: Float = 0.25
 
   public init(_ color: SceneColor) {
     let lab = Self.lab(color)
@@ -39,6 +44,33 @@ public struct ColorSignature: Sendable, Hashable {
 
   /// True when the colour has enough chroma to be told from greys by hue at all.
   public var isTrackable: Bool { chroma >= 2 * minChroma }
+
+  /// The largest share of the light (luminance) of `pixel`, in linear RGB, that one of
+  /// `surfaces` accounts for when the pixel is read as x·object + y·surface (least squares,
+  /// x, y ≥ 0). Shading scales each term alone, so this is 0 for the object and 1 for the
+  /// surface whether lit or in shadow, and near the covered fraction for a pixel on the edge
+  /// between them. Hue, chroma and lightness all enter, which is what tells the red cup's edge
+  /// against its own shadow on a brown floor (hue 40° for the cup's 38°, and C* ÷ (L* + 16)
+  /// within the 1.6 that shading noise needs) from the cup: 44% of such a pixel's light is
+  /// the shadowed floor.
+  func surfaceShare(_ pixel: SIMD3<Float>) -> Float {
+    let object = SIMD3(linear[0], linear[1], linear[2])
+    let luminance = SIMD3<Float>(0.2126, 0.7152, 0.0722)
+    var share: Float = 0
+    for surface in surfaces {
+      let oo = dot(object, object), ss = dot(surface, surface), os = dot(object, surface)
+      let op = dot(object, pixel), sp = dot(surface, pixel)
+      let det = oo * ss - os * os
+      // Colours this alike cannot be unmixed (as in pk_line_coverage).
+      guard det > 1e-3 * oo * ss else { continue }
+      let x = (ss * op - os * sp) / det, y = (oo * sp - os * op) / det
+      guard y > 0 else { continue }
+      guard x > 0 else { return 1 }
+      let fromSurface = y * dot(surface, luminance)
+      share = max(share, fromSurface / (x * dot(object, luminance) + fromSurface))
+    }
+    return share
+  }
 
   static func decode(_ c: Double) -> Double {
     c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
@@ -99,6 +131,14 @@ public struct ColorRegions: Sendable {
       lab, Int32(w), Int32(h), w * 3, Float(signature.a), Float(signature.b),
       Float(signature.saturation), Float(signature.minChroma), Float(signature.minCos),
       Float(signature.saturationRatio), &mask, w)
+    if !signature.surfaces.isEmpty {
+      let linear = (0..<256).map { Float(ColorSignature.decode(Double($0) / 255)) }
+      let px = image.pixels
+      for i in mask.indices where mask[i] != 0 {
+        let pixel = SIMD3(linear[Int(px[3 * i])], linear[Int(px[3 * i + 1])], linear[Int(px[3 * i + 2])])
+        if signature.surfaceShare(pixel) > signature.maxSurfaceShare { mask[i] = 0 }
+      }
+    }
     // w·h/2 + 2 parents always suffice (see the kernel), so the count is never negative.
     let count = Int(pk_label_regions(mask, Int32(w), Int32(h), w, &labels, w, &parent, parent.count))
     var stats = [pk_region_stats](repeating: pk_region_stats(), count: max(count, 0))
@@ -180,3 +220,5 @@ public struct ColorRegions: Sendable {
 extension Comparable {
   func clamped(_ lo: Self, _ hi: Self) -> Self { min(max(self, lo), hi) }
 }
+
+private func dot(_ u: SIMD3<Float>, _ v: SIMD3<Float>) -> Float { (u * v).sum() }

@@ -69,12 +69,14 @@ enum PhysicsDisappearance: Equatable {
 }
 
 extension ColorSignature {
-  /// This colour's signature with the hue tolerance narrowed to half the angle to the nearest
-  /// of `others` (the scene's other objects; floor and background are left out, since their
-  /// large flat areas never capture a nearest-region track and narrowing costs edge pixels) that the default tolerance would confuse with it (no narrower than 15°): a
+  /// This colour's signature told apart from `others` (the scene's other objects, floor and
+  /// background) that the default tolerance would confuse with it, those less than 60° of hue
+  /// away. The hue tolerance narrows to half the angle to the nearest (no narrower than 15°): a
   /// yellow cup on a wooden table is 38° of hue from it, within the default 30° once shading
   /// and texture spread the wood's hue. Shading does not move hue (see ColorSignature), so
-  /// the object's own pixels stay inside the narrower cone.
+  /// the object's own pixels stay inside the narrower cone. And pixels that are largely one of
+  /// them are dropped (see `surfaceShare`): a blend of the object with such a surface in
+  /// shadow keeps a hue close to the object's.
   func separated(from others: [SceneColor]) -> ColorSignature {
     var out = self
     for other in others {
@@ -84,6 +86,7 @@ extension ColorSignature {
       let angle = acosDegrees(cosine)
       guard angle < 60 else { continue }
       out.minCos = max(out.minCos, cosDegrees(max(15, angle / 2)))
+      out.surfaces.append(SIMD3(s.linear[0], s.linear[1], s.linear[2]))
     }
     return out
   }

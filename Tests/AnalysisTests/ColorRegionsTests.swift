@@ -34,6 +34,30 @@ import Testing
     #expect(found.regions.first?.area == shades.count)
   }
 
+  /// An edge pixel half red cup (in its own shade) and half brown floor in shadow keeps a hue
+  /// near the cup's and matches it by hue and saturation; with the floor named as a surface
+  /// of near hue it is dropped, while the cup from full light down to a fifth still matches
+  /// and the floor in light or shadow does not.
+  @Test func blendWithAShadowedSurfaceOfNearHueIsNotTheObject() {
+    func decode(_ c: Double) -> Double { c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4) }
+    func srgb(_ v: Double) -> UInt8 {
+      let s = v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055
+      return UInt8((s * 255).rounded())
+    }
+    let cup = [0.8, 0.15, 0.1].map(decode), floor = [0.55, 0.4, 0.25].map(decode)
+    let pixel = { (v: [Double]) in RGB(srgb(v[0]), srgb(v[1]), srgb(v[2])) }
+    let shades = [1.0, 0.7, 0.45, 0.3, 0.2]
+    var image = RGBImage(width: shades.count + 3, height: 1)
+    for (i, s) in shades.enumerated() { image[i, 0] = pixel(cup.map { $0 * s }) }
+    image[shades.count, 0] = pixel(floor)
+    image[shades.count + 1, 0] = pixel(floor.map { $0 * 0.3 })
+    image[shades.count + 2, 0] = pixel(zip(cup, floor).map { 0.5 * 0.45 * $0 + 0.5 * 0.3 * $1 })
+    var signature = ColorSignature(red)
+    #expect(ColorRegions(image: image, signature: signature).regions.map(\.area) == [shades.count, 1])
+    signature.surfaces = [SIMD3(floor.map(Float.init))]
+    #expect(ColorRegions(image: image, signature: signature).regions.map(\.area) == [shades.count])
+  }
+
   /// A U shape is one region though its arms meet only at the bottom; a diagonal touch counts
   /// (8-connectivity); regions come in raster order of their first pixel with exact stats.
   @Test func regionsAreEightConnectedWithExactStats() {

@@ -105,14 +105,28 @@ enum FallingCups {
   /// The cup tips over the table edge and the stack's top block slides off the falling blocks
   /// below: those frames touch another object and are no free fall (taken for one, they gave g
   /// 45% and 34% low). The cup's free fall after it leaves the edge is measured with the scale
-  /// of the cup as it stood on the table; half gravity on the same clip is still caught.
+  /// of the cup as it stood on the table, to the 2% asked of clean rendered video (measured
+  /// −0.9% here at half size and at full size); half gravity on the same clip is still caught.
   @Test func offTablePassesAndHalfGravityIsCaught() throws {
     let reference = try FallingCups.analyse("off-table")
     #expect(reference.passed, "\(reference.findings.map(\.message))")
     let g = try #require(reference.measurement("gravity")?.value)
-    #expect(abs(g - 9.81) / 9.81 < 0.1, "g = \(g)")
+    #expect(abs(g - 9.81) / 9.81 < 0.02, "g = \(g)")
     let halved = try FallingCups.analyse("off-table", defect: "gravity=0.5")
     #expect(halved.findings.contains { $0.severity == .violation && $0.message.contains("falls at") }, "\(halved.findings.map(\.message))")
+  }
+
+  /// The cup breaks into shards on the floor: the shards' spread (54 px for the 20 px cup at
+  /// full size) is no width of the cup, so the scale and the fall come from the cup as it fell,
+  /// from the first frame. Taken from the shards, the scale was 2.7 times too large, a fall was
+  /// sought among the shards settling (so "the cup moves 29 px before it is let go") and g
+  /// was not measured.
+  @Test func shatterMeasuresTheFallBeforeTheBreak() throws {
+    let reference = try FallingCups.analyse("shatter")
+    #expect(reference.passed, "\(reference.findings.map(\.message))")
+    let g = try #require(reference.measurement("gravity")?.value, "\(reference.findings.map(\.message))")
+    #expect(abs(g - 9.81) / 9.81 < 0.02, "g = \(g)")
+    #expect(!reference.findings.contains { $0.message.contains("before it is let go") })
   }
 
   /// The top block never falls clear of the blocks below for five frames: gravity is not
