@@ -90,6 +90,13 @@ static inline int inside(const edge *e, double value) {
   return value > 0 || (value == 0 && e->owns_ties);
 }
 
+/* The depth test: nearer than what is stored, or as near when the material wins ties (it is
+ * drawn after what it would have been drawn before; see pk_raster_material). Bitwise, so
+ * that the loops using it vectorize. */
+static inline int passes_depth(float iz, float stored, int wins_ties) {
+  return (iz > stored) | (wins_ties & (iz == stored));
+}
+
 static inline uint16_t to_u16(float v) {
   v = v * 65535.0f + 0.5f;
   return (uint16_t)(v < 0 ? 0 : v > 65535.0f ? 65535.0f : v);
@@ -190,20 +197,41 @@ static inline double floor_fast(double x) {
   return t - (t > x);
 }
 
+/* The hashed lattice values around one cell of value noise, kept between calls: the samples
+ * of a pixel mostly fall in the same cell, and the four hashes cost more than the blend. */
+typedef struct noise_cell {
+  int valid;
+  int32_t xi, yi;
+  float a, b, c, d;
+} noise_cell;
+
 /* Value noise in [0, 1]: hashed lattice values, smoothly interpolated; `grad` receives its
- * partial derivatives in x and y. */
-static float value_noise(double x, double y, float grad[2]) {
+ * partial derivatives in x and y. `cell` caches the lattice values (start with valid = 0). */
+static inline float value_noise_cached(double x, double y, float grad[2], noise_cell *cell) {
   const double xf = floor_fast(x), yf = floor_fast(y);
   const int32_t xi = (int32_t)xf, yi = (int32_t)yf;
+  if (!cell->valid || cell->xi != xi || cell->yi != yi) {
+    const float scale = 1.0f / 4294967295.0f;
+    cell->valid = 1;
+    cell->xi = xi;
+    cell->yi = yi;
+    cell->a = hash2(xi, yi) * scale;
+    cell->b = hash2(xi + 1, yi) * scale;
+    cell->c = hash2(xi, yi + 1) * scale;
+    cell->d = hash2(xi + 1, yi + 1) * scale;
+  }
   const float fx = (float)(x - xf), fy = (float)(y - yf);
   const float sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy);
-  const float scale = 1.0f / 4294967295.0f;
-  const float a = hash2(xi, yi) * scale, b = hash2(xi + 1, yi) * scale;
-  const float c = hash2(xi, yi + 1) * scale, d = hash2(xi + 1, yi + 1) * scale;
+  const float a = cell->a, b = cell->b, c = cell->c, d = cell->d;
   const float top = a + (b - a) * sx, bottom = c + (d - c) * sx;
   grad[0] = ((b - a) + ((d - c) - (b - a)) * sy) * 6 * fx * (1 - fx);
   grad[1] = (bottom - top) * 6 * fy * (1 - fy);
   return top + (bottom - top) * sy;
+}
+
+static float value_noise(double x, double y, float grad[2]) {
+  noise_cell cell = {0, 0, 0, 0, 0, 0, 0};
+  return value_noise_cached(x, y, grad, &cell);
 }
 
 /* The wood grain's ring coordinate (one band per unit) at (x, y), texture units: bands
@@ -260,13 +288,14 @@ texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2
      * which set where band edges fall within a pixel, at each sample. */
     float bend_grad[2], streak_grad[2];
     const float bend = value_noise(x * 0.6, y * 0.15, bend_grad);
+    noise_cell cell = {0, 0, 0, 0, 0, 0, 0};
     for (int32_t j = 0; j < f; j++)
       for (int32_t i = 0; i < f; i++) {
         const double r = izc / iz[j * f + i];
         const double ox = ((i - half) * dx[0] + (j - half) * dx[1]) * r;
         const double oy = ((i - half) * dy[0] + (j - half) * dy[1]) * r;
         const double bent = bend + 0.6 * bend_grad[0] * ox + 0.15 * bend_grad[1] * oy;
-        const float streak = value_noise((x + ox) * 4, (y + oy) * 0.5, streak_grad);
+        const float streak = value_noise_cached((x + ox) * 4, (y + oy) * 0.5, streak_grad, &cell);
         w[j * f + i] = wood_band(x + ox + 1.2 * bent + 0.15 * streak);
       }
     return 0;
@@ -428,7 +457,7 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
     const double pu = x + 0.5;
     const double izd = sh->iz.dx * pu + iz_row;
     const float iz = (float)izd;
-    if (!(iz > depth[x])) continue;
+    if (!passes_depth(iz, depth[x], m->wins_ties != 0)) continue;
     depth[x] = iz;
     if (ids) ids[x] = m->id;
     float w = 0;
@@ -464,7 +493,7 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
 /* Large flat untextured triangles (the floor) cover most samples. Selects instead of branches
  * and planar buffers let the compiler vectorize this loop. */
 static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double iz_row,
-                      int32_t xa, int32_t xb, uint16_t id, const uint16_t color[3]) {
+                      int32_t xa, int32_t xb, uint16_t id, int wins_ties, const uint16_t color[3]) {
   if (xa > xb) return;
   float *restrict depth = t->inv_depth + y * t->depth_stride;
   uint16_t *restrict red = t->color[0] + y * t->color_stride;
@@ -480,7 +509,7 @@ static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double
   if (t->ids) {
     uint16_t *restrict ids = t->ids + y * t->id_stride + xa;
     for (int32_t k = 0; k < n; k++) {
-      const int nearer = iz0 + step * (float)k > d[k];
+      const int nearer = passes_depth(iz0 + step * (float)k, d[k], wins_ties);
       ids[k] = nearer ? id : ids[k];
     }
   }
@@ -489,7 +518,7 @@ static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double
     const float iz = iz0 + step * (float)k;
     const float old_iz = d[k];
     const uint16_t old_r = rr[k], old_g = gg[k], old_b = bb[k];
-    const int nearer = iz > old_iz;
+    const int nearer = passes_depth(iz, old_iz, wins_ties);
     d[k] = nearer ? iz : old_iz;
     rr[k] = nearer ? r : old_r;
     gg[k] = nearer ? g : old_g;
@@ -517,6 +546,7 @@ shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int32_t sa
     iz_row[j] = sh->iz.dy * (y + 0.5) + sh->iz.c;
   }
   const double pv = ya + 0.5 * f;
+  const int ties = m->wins_ties != 0;
   const double inv_size = 1.0 / m->texture_size, inv_fx = 1.0 / sh->c->fx, inv_fy = 1.0 / sh->c->fy;
   for (int32_t px = p0; px <= p1; px++) {
     const int32_t x0 = px * f;
@@ -527,7 +557,7 @@ shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int32_t sa
         /* The same expression as shade_samples, so both paths store the same depths. */
         const float z = (float)(sh->iz.dx * (x0 + i + 0.5) + iz_row[j]);
         iz[j * f + i] = z;
-        nearer[j * f + i] = z > depth[j][x0 + i];
+        nearer[j * f + i] = passes_depth(z, depth[j][x0 + i], ties);
         any |= nearer[j * f + i];
       }
     if (!any) continue;
@@ -606,10 +636,10 @@ static void shade_row(const shading *sh, int32_t y, double pv, int32_t lo, int32
     a = hi + 1;
     b = hi;
   }
-  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, lo, a - 1, sh->m->id, flat_color);
+  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, lo, a - 1, sh->m->id, sh->m->wins_ties != 0, flat_color);
   else shade_samples(sh, y, pv, lo, a - 1, 0);
   shade_samples(sh, y, pv, a, b, 1);
-  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, b + 1, hi, sh->m->id, flat_color);
+  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, b + 1, hi, sh->m->id, sh->m->wins_ties != 0, flat_color);
   else shade_samples(sh, y, pv, b + 1, hi, 0);
 }
 

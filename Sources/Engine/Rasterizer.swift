@@ -46,6 +46,9 @@ struct DrawItem {
   var castsShadow = true
   /// Uniform scale of the mesh about the body origin (1 except under a `morph` defect).
   var scale = 1.0
+  /// Drawn after the other items yet giving the image of being drawn before them (it wins
+  /// depth ties): the floor, whose samples behind objects then cost only a depth test.
+  var underlay = false
 
   /// Body to world without the translation: rotation times scale.
   var linear: Matrix3 {
@@ -149,7 +152,7 @@ final class FrameRenderer {
       albedo: (albedo[0], albedo[1], albedo[2]), ambient: Float(lighting.ambient),
       diffuse: Float(lighting.diffuse), light: (Float(light.x), Float(light.y), Float(light.z)), id: item.id,
       cull_back: 1, texture: texture.kind, texture_size: Float(texture.size), other: (other[0], other[1], other[2]),
-      shadow: shadow)
+      shadow: shadow, wins_ties: item.underlay ? 1 : 0)
   }
 
   /// An orthonormal frame with z towards the light.
@@ -320,6 +323,8 @@ final class FrameRenderer {
     var depth = [Float](repeating: 0, count: maps ? width * height : 0)
     let table = Self.srgbTable
     let f = Double(factor)
+    // Underlays last, in reverse order, so that among themselves too the earlier wins ties.
+    let order = items.indices.filter { !items[$0].underlay } + items.indices.filter { items[$0].underlay }.reversed()
     for firstRow in stride(from: 0, to: height, by: stripRows) {
       let rows = min(stripRows, height - firstRow)
       let top = Double(firstRow * factor)
@@ -329,7 +334,7 @@ final class FrameRenderer {
         fx: camera.fx * f, fy: camera.fy * f, cx: camera.cx * f, cy: camera.cy * f - top, near: 1e-3)
       withStrip(rows: rows * factor, ids: maps) { target in
         pk_raster_clear(target, bg)
-        for i in items.indices where reach[i].upperBound >= top && reach[i].lowerBound <= bottom {
+        for i in order where reach[i].upperBound >= top && reach[i].lowerBound <= bottom {
           pk_raster_triangles(
             target, &cam, cameraPositions[i], worldNormals[i], items[i].mesh.uvs, items[i].mesh.indices,
             Int32(items[i].mesh.triangleCount), &materials[i])

@@ -80,7 +80,10 @@ typedef struct pk_shadow_map {
  * nothing in front of it therefore shows exactly its albedo when ambient + diffuse = 1.
  * light   unit vector towards the light, in the same frame as the mesh normals.
  * texture one of PK_TEXTURE_*; `other` (linear RGB) and `texture_size` (metres) configure it.
- * cull_back  non-zero: skip triangles whose counter-clockwise front faces away from the camera. */
+ * cull_back  non-zero: skip triangles whose counter-clockwise front faces away from the camera.
+ * wins_ties  non-zero: a sample as near as the stored one replaces it. A mesh drawn last with
+ *            this set gives the image it would give drawn first without it: what hides it costs
+ *            it only depth tests. */
 typedef struct pk_raster_material {
   float albedo[3];
   float ambient, diffuse;
@@ -91,6 +94,7 @@ typedef struct pk_raster_material {
   float texture_size;
   float other[3];
   const pk_shadow_map *shadow;
+  int32_t wins_ties;
 } pk_raster_material;
 
 /* pk_raster_clear — empties the target: inv_depth 0 and colour `background` (16-bit linear
