@@ -304,9 +304,28 @@ texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2
     w[0] = 0;
     return 1;
   }
+  const int checker = m->texture == PK_TEXTURE_CHECKER;
+  const int32_t last = f > 1 ? f - 1 : 1;
+  {
+    /* Most pixels lie well inside one square or tile: bound every sample's offset from the
+     * centre by the largest ratio izc/iz over the corners, and when the centre is farther than
+     * that from the cell's sides (and the grout), the exact test below would find one cell
+     * too. The margin covers the rounding of the offsets' few operations. */
+    float iz_min = iz[0];
+    for (int32_t j = 0; j < f; j += last)
+      for (int32_t i = 0; i < f; i += last) iz_min = iz[j * f + i] < iz_min ? iz[j * f + i] : iz_min;
+    const double r_max = izc / iz_min;
+    const double ex = half * (fabs(dx[0]) + fabs(dx[1])) * r_max, ey = half * (fabs(dy[0]) + fabs(dy[1])) * r_max;
+    const double mx = ex * 1e-9 + fabs(x) * 1e-12, my = ey * 1e-9 + fabs(y) * 1e-12;
+    const double fx = x - floor_fast(x), fy = y - floor_fast(y);
+    const double low = checker ? 0 : grout;
+    if (fx > low + ex + mx && fx < 1 - ex - mx && fy > low + ey + my && fy < 1 - ey - my) {
+      w[0] = checker ? checker_weight(x, y) : 0;
+      return 1;
+    }
+  }
   /* A quotient of affine functions has its extremes over the samples at the corners. */
   double xl = INFINITY, xh = -INFINITY, yl = INFINITY, yh = -INFINITY;
-  const int32_t last = f > 1 ? f - 1 : 1;
   for (int32_t j = 0; j < f; j += last)
     for (int32_t i = 0; i < f; i += last) {
       const double r = izc / iz[j * f + i];
@@ -318,7 +337,6 @@ texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2
       yh = sy > yh ? sy : yh;
     }
   const int one_cell = floor_fast(xl) == floor_fast(xh) && floor_fast(yl) == floor_fast(yh);
-  const int checker = m->texture == PK_TEXTURE_CHECKER;
   if (checker && one_cell) {
     w[0] = checker_weight(xl, yl);
     return 1;
