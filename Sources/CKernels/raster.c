@@ -376,6 +376,12 @@ static float shadow_lit(const pk_shadow_map *map, const pk_raster_camera *c, dou
   if (!(s >= -1 && t >= -1 && s < map->width + 1 && t < map->height + 1)) return 1.0f;
   const double limit = d + bias;
   const int32_t si = (int32_t)floor_fast(s), ti = (int32_t)floor_fast(t);
+  if (map->tiles && si >= 0 && ti >= 0 && si < map->width && ti < map->height) {
+    /* The block's extremes over the filter's reach decide when every tap agrees. */
+    const float *tile = map->tiles + 2 * ((ptrdiff_t)(ti >> 3) * ((map->width + 7) >> 3) + (si >> 3));
+    if (limit >= tile[0]) return 1.0f;
+    if (limit < tile[1] && si >= 1 && ti >= 1 && si + 1 < map->width && ti + 1 < map->height) return 0.0f;
+  }
   int dark = 0;
   for (int32_t j = ti - 1; j <= ti + 1; j++) {
     if (j < 0 || j >= map->height) continue;
@@ -868,6 +874,26 @@ int64_t pk_raster_coverage(const pk_raster_camera *c, const double *restrict pos
 
 void pk_shadow_clear(const pk_shadow_map *map) {
   for (ptrdiff_t k = 0; k < (ptrdiff_t)map->width * map->height; k++) map->depth[k] = -INFINITY;
+}
+
+void pk_shadow_summarize(const pk_shadow_map *map) {
+  if (!map->tiles) return;
+  const int32_t w = map->width, h = map->height, tw = (w + 7) >> 3, th = (h + 7) >> 3;
+  for (int32_t ty = 0; ty < th; ty++)
+    for (int32_t tx = 0; tx < tw; tx++) {
+      const int32_t x0 = tx * 8 > 0 ? tx * 8 - 1 : 0, x1 = tx * 8 + 9 < w ? tx * 8 + 9 : w;
+      const int32_t y0 = ty * 8 > 0 ? ty * 8 - 1 : 0, y1 = ty * 8 + 9 < h ? ty * 8 + 9 : h;
+      float hi = -INFINITY, lo = INFINITY;
+      for (int32_t y = y0; y < y1; y++) {
+        const float *row = map->depth + (ptrdiff_t)y * w;
+        for (int32_t x = x0; x < x1; x++) {
+          hi = row[x] > hi ? row[x] : hi;
+          lo = row[x] < lo ? row[x] : lo;
+        }
+      }
+      map->tiles[2 * ((ptrdiff_t)ty * tw + tx)] = hi;
+      map->tiles[2 * ((ptrdiff_t)ty * tw + tx) + 1] = lo;
+    }
 }
 
 void pk_shadow_triangles(const pk_shadow_map *map, const double *restrict p,

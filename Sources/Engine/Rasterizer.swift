@@ -100,6 +100,8 @@ final class FrameRenderer {
   private var mapPositions: [Double] = []
   private var mapNormals: [Float] = []
   private var shadowDepth: [Float]
+  /// Each 8×8 block's extremes (pk_shadow_summarize): most lookups skip the filter.
+  private var shadowTiles: [Float]
   private var coverageCells: [UInt8] = []
 
   /// The sRGB encoding table shared by every renderer; pure, so computed once.
@@ -117,6 +119,8 @@ final class FrameRenderer {
     self.shadows = shadows
     self.stripRows = stripRows
     shadowDepth = [Float](repeating: 0, count: shadows ? Self.shadowMapSize * Self.shadowMapSize : 0)
+    let blocks = (Self.shadowMapSize + 7) / 8
+    shadowTiles = [Float](repeating: 0, count: shadows ? 2 * blocks * blocks : 0)
     let samples = width * factor * stripRows * factor
     color = [UInt16](repeating: 0, count: samples * 3)
     inverseDepth = [Float](repeating: 0, count: samples)
@@ -199,7 +203,7 @@ final class FrameRenderer {
     }
     var map = pk_shadow_map(
       width: Int32(mapWidth), height: Int32(mapHeight), depth: nil, from_camera: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-      texel: texel)
+      texel: texel, tiles: nil)
     // Camera → world: X_w = Rᵀ·X_c − Rᵀ·t.
     let toWorld = camera.rotation.transposed
     let fromCamera = affine(toWorld, -(toWorld * Vec3(camera.translation)))
@@ -220,7 +224,12 @@ final class FrameRenderer {
           item.rotation.elements, &mapPositions, &mapNormals)
         pk_shadow_triangles(&map, mapPositions, item.mesh.indices, Int32(item.mesh.triangleCount))
       }
+      shadowTiles.withUnsafeMutableBufferPointer { tiles in
+        map.tiles = tiles.baseAddress
+        pk_shadow_summarize(&map)
+      }
       map.depth = nil
+      map.tiles = nil
     }
     return map
   }
@@ -280,10 +289,13 @@ final class FrameRenderer {
     guard var map = drawShadowMap(items, camera: camera) else {
       return draw(items, camera: camera, background: background, maps: maps, shadow: nil)
     }
-    // The kernels read the map only inside this closure, while its buffer is pinned.
+    // The kernels read the map only inside this closure, while its buffers are pinned.
     return shadowDepth.withUnsafeMutableBufferPointer { depth in
-      map.depth = depth.baseAddress
-      return withUnsafePointer(to: &map) { draw(items, camera: camera, background: background, maps: maps, shadow: $0) }
+      shadowTiles.withUnsafeMutableBufferPointer { tiles in
+        map.depth = depth.baseAddress
+        map.tiles = tiles.baseAddress
+        return withUnsafePointer(to: &map) { draw(items, camera: camera, background: background, maps: maps, shadow: $0) }
+      }
     }
   }
 

@@ -198,6 +198,51 @@ import Testing
     }
   }
 
+  /// A floor (camera y = 0.5, Z from 1 to 3) under a light straight above it, drawn into 48×48
+  /// samples with a 48×48 shadow map in which a triangle 0.2 m above the floor casts; with the
+  /// map's block summary or without.
+  private func shadowedFloor(summarized: Bool) -> [UInt16] {
+    var depth = [Float](repeating: 0, count: 48 * 48)
+    var tiles = [Float](repeating: 0, count: 2 * 6 * 6)
+    let positions: [Double] = [-1, 0.5, 1, 1, 0.5, 1, 1, 0.5, 3, -1, 0.5, 3]
+    let normals = [Float](repeating: 0, count: 12).enumerated().map { $0.offset % 3 == 1 ? -1 : 0 } as [Float]
+    var camera = pk_raster_camera(fx: 48, fy: 48, cx: 24, cy: 24, near: 1e-3)
+    return depth.withUnsafeMutableBufferPointer { d in
+      tiles.withUnsafeMutableBufferPointer { t in
+        // Map texels 1/24 m: s = 24·x + 24, t = 24·Z − 24, d = −y (up, towards the light).
+        var map = pk_shadow_map(
+          width: 48, height: 48, depth: d.baseAddress, from_camera: (24, 0, 0, 24, 0, 0, 24, -24, 0, -1, 0, 0),
+          texel: 1.0 / 24, tiles: nil)
+        pk_shadow_clear(&map)
+        let caster: [Double] = [5, 5, -0.3, 40, 12, -0.3, 20, 42, -0.3]
+        pk_shadow_triangles(&map, caster, [0, 1, 2], 1)
+        if summarized {
+          map.tiles = t.baseAddress
+          pk_shadow_summarize(&map)
+        }
+        return withUnsafePointer(to: &map) { shadow in
+          var material = pk_raster_material(
+            albedo: (0.8, 0.6, 0.4), ambient: 0.3, diffuse: 0.7, light: (0, -1, 0), id: 5, cull_back: 0,
+            texture: Int32(PK_TEXTURE_CHECKER), texture_size: 0.25, other: (0.1, 0.2, 0.3), shadow: shadow,
+            wins_ties: 0)
+          let uvs: [Float] = [0, 0, 2, 0, 2, 2, 0, 2]
+          return drawTarget(width: 48, samplesPerPixel: 3) { target in
+            pk_raster_triangles(target, &camera, positions, normals, uvs, [0, 1, 2, 0, 2, 3], 2, &material)
+          }.color
+        }
+      }
+    }
+  }
+
+  /// The block summary only skips filtering where all nine taps agree: the same colours as
+  /// filtering everywhere, on a floor with lit, shadowed and penumbra samples.
+  @Test func shadowSummaryChangesNothing() {
+    let plain = shadowedFloor(summarized: false)
+    #expect(shadowedFloor(summarized: true) == plain)
+    let reds = Set(plain[0..<(48 * 48)])
+    #expect(reds.count > 4, "lit and shadowed squares of both colours, and penumbra")
+  }
+
   /// Pixel centres inside a 4×3 rectangle, drawn as two triangles plus a third overlapping
   /// one, seen through a window that starts at column 1: 12 pixels, each counted once.
   @Test func coverageCountsEachCoveredPixelOnce() {
@@ -215,7 +260,8 @@ import Testing
     var depth = [Float](repeating: 0, count: 8 * 8)
     depth.withUnsafeMutableBufferPointer { d in
       var map = pk_shadow_map(
-        width: 8, height: 8, depth: d.baseAddress, from_camera: (1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0), texel: 0.01)
+        width: 8, height: 8, depth: d.baseAddress, from_camera: (1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0), texel: 0.01,
+        tiles: nil)
       pk_shadow_clear(&map)
       let low: [Double] = [0, 0, 1, 6, 0, 1, 0, 6, 1]
       let high: [Double] = [0, 0, 2, 4, 0, 2, 0, 4, 2]

@@ -65,12 +65,16 @@ enum {
  *             light of the nearest caster over each texel, −INFINITY where nothing casts.
  * from_camera row-major 3×4 affine map from camera coordinates of the frame being drawn to
  *             map coordinates (s, t, d): texel units across, metres towards the light.
- * texel       the side of one texel in metres (sets the depth bias against acne). */
+ * texel       the side of one texel in metres (sets the depth bias against acne).
+ * tiles       NULL, or 2·ceil(width/8)·ceil(height/8) caller-owned floats that
+ *             pk_shadow_summarize fills; lookups then skip the filter where its nine taps
+ *             must agree. */
 typedef struct pk_shadow_map {
   int32_t width, height;
   float *depth;
   double from_camera[12];
   double texel;
+  float *tiles;
 } pk_shadow_map;
 
 /* How one mesh is shaded: Lambert with ambient, from one directional light.
@@ -145,6 +149,12 @@ void pk_shadow_clear(const pk_shadow_map *map);
  * covered texels). */
 void pk_shadow_triangles(const pk_shadow_map *map, const double *restrict map_positions,
                          const uint32_t *restrict indices, int32_t triangle_count);
+
+/* pk_shadow_summarize — for each 8×8 block of texels, the largest and smallest depth over the
+ * block widened by one texel on every side (the reach of the 3×3 filter around any texel of
+ * the block), into map->tiles (nothing when NULL). Call after the last pk_shadow_triangles.
+ * O(texels). */
+void pk_shadow_summarize(const pk_shadow_map *map);
 
 /* pk_raster_coverage — counts the pixels whose centres a mesh covers, with nothing else drawn:
  * the area an object would show if nothing were in front of it. Uses `scratch` as a bitmap of
