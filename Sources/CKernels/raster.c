@@ -206,8 +206,9 @@ typedef struct noise_cell {
 } noise_cell;
 
 /* Value noise in [0, 1]: hashed lattice values, smoothly interpolated; `grad` receives its
- * partial derivatives in x and y. `cell` caches the lattice values (start with valid = 0). */
-static inline float value_noise_cached(double x, double y, float grad[2], noise_cell *cell) {
+ * partial derivatives in x and y unless NULL. `cell` caches the lattice values (start with
+ * valid = 0). */
+static inline __attribute__((always_inline)) float value_noise_cached(double x, double y, float grad[2], noise_cell *cell) {
   const double xf = floor_fast(x), yf = floor_fast(y);
   const int32_t xi = (int32_t)xf, yi = (int32_t)yf;
   if (!cell->valid || cell->xi != xi || cell->yi != yi) {
@@ -224,8 +225,10 @@ static inline float value_noise_cached(double x, double y, float grad[2], noise_
   const float sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy);
   const float a = cell->a, b = cell->b, c = cell->c, d = cell->d;
   const float top = a + (b - a) * sx, bottom = c + (d - c) * sx;
-  grad[0] = ((b - a) + ((d - c) - (b - a)) * sy) * 6 * fx * (1 - fx);
-  grad[1] = (bottom - top) * 6 * fy * (1 - fy);
+  if (grad) {
+    grad[0] = ((b - a) + ((d - c) - (b - a)) * sy) * 6 * fx * (1 - fx);
+    grad[1] = (bottom - top) * 6 * fy * (1 - fy);
+  }
   return top + (bottom - top) * sy;
 }
 
@@ -286,18 +289,24 @@ texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2
   if (m->texture == PK_TEXTURE_WOOD) {
     /* The wide bends (low-frequency noise) to first order from the centre; the fine streaks,
      * which set where band edges fall within a pixel, at each sample. */
-    float bend_grad[2], streak_grad[2];
+    float bend_grad[2];
     const float bend = value_noise(x * 0.6, y * 0.15, bend_grad);
-    noise_cell cell = {0, 0, 0, 0, 0, 0, 0};
+    /* First the samples' streak coordinates and bent rings (plain arithmetic, which the
+     * compiler vectorizes), then the streaks, whose lattice lookups do not vectorize. */
+    double streak_x[64], streak_y[64], ring[64];
     for (int32_t j = 0; j < f; j++)
       for (int32_t i = 0; i < f; i++) {
         const double r = izc / iz[j * f + i];
         const double ox = ((i - half) * dx[0] + (j - half) * dx[1]) * r;
         const double oy = ((i - half) * dy[0] + (j - half) * dy[1]) * r;
         const double bent = bend + 0.6 * bend_grad[0] * ox + 0.15 * bend_grad[1] * oy;
-        const float streak = value_noise_cached((x + ox) * 4, (y + oy) * 0.5, streak_grad, &cell);
-        w[j * f + i] = wood_band(x + ox + 1.2 * bent + 0.15 * streak);
+        streak_x[j * f + i] = (x + ox) * 4;
+        streak_y[j * f + i] = (y + oy) * 0.5;
+        ring[j * f + i] = x + ox + 1.2 * bent;
       }
+    noise_cell cell = {0, 0, 0, 0, 0, 0, 0};
+    for (int32_t k = 0; k < f * f; k++)
+      w[k] = wood_band(ring[k] + 0.15 * value_noise_cached(streak_x[k], streak_y[k], NULL, &cell));
     return 0;
   }
   if (m->texture != PK_TEXTURE_CHECKER && m->texture != PK_TEXTURE_TILES) {
