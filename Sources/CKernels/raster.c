@@ -90,6 +90,13 @@ static inline int inside(const edge *e, double value) {
   return value > 0 || (value == 0 && e->owns_ties);
 }
 
+/* The depth test: nearer than what is stored, or as near when the material wins ties (it is
+ * drawn after what it would have been drawn before; see pk_raster_material). Bitwise, so
+ * that the loops using it vectorize. */
+static inline int passes_depth(float iz, float stored, int wins_ties) {
+  return (iz > stored) | (wins_ties & (iz == stored));
+}
+
 static inline uint16_t to_u16(float v) {
   v = v * 65535.0f + 0.5f;
   return (uint16_t)(v < 0 ? 0 : v > 65535.0f ? 65535.0f : v);
@@ -190,20 +197,44 @@ static inline double floor_fast(double x) {
   return t - (t > x);
 }
 
+/* The hashed lattice values around one cell of value noise, kept between calls: the samples
+ * of a pixel mostly fall in the same cell, and the four hashes cost more than the blend. */
+typedef struct noise_cell {
+  int valid;
+  int32_t xi, yi;
+  float a, b, c, d;
+} noise_cell;
+
 /* Value noise in [0, 1]: hashed lattice values, smoothly interpolated; `grad` receives its
- * partial derivatives in x and y. */
-static float value_noise(double x, double y, float grad[2]) {
+ * partial derivatives in x and y unless NULL. `cell` caches the lattice values (start with
+ * valid = 0). */
+static inline __attribute__((always_inline)) float value_noise_cached(double x, double y, float grad[2], noise_cell *cell) {
   const double xf = floor_fast(x), yf = floor_fast(y);
   const int32_t xi = (int32_t)xf, yi = (int32_t)yf;
+  if (!cell->valid || cell->xi != xi || cell->yi != yi) {
+    const float scale = 1.0f / 4294967295.0f;
+    cell->valid = 1;
+    cell->xi = xi;
+    cell->yi = yi;
+    cell->a = hash2(xi, yi) * scale;
+    cell->b = hash2(xi + 1, yi) * scale;
+    cell->c = hash2(xi, yi + 1) * scale;
+    cell->d = hash2(xi + 1, yi + 1) * scale;
+  }
   const float fx = (float)(x - xf), fy = (float)(y - yf);
   const float sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy);
-  const float scale = 1.0f / 4294967295.0f;
-  const float a = hash2(xi, yi) * scale, b = hash2(xi + 1, yi) * scale;
-  const float c = hash2(xi, yi + 1) * scale, d = hash2(xi + 1, yi + 1) * scale;
+  const float a = cell->a, b = cell->b, c = cell->c, d = cell->d;
   const float top = a + (b - a) * sx, bottom = c + (d - c) * sx;
-  grad[0] = ((b - a) + ((d - c) - (b - a)) * sy) * 6 * fx * (1 - fx);
-  grad[1] = (bottom - top) * 6 * fy * (1 - fy);
+  if (grad) {
+    grad[0] = ((b - a) + ((d - c) - (b - a)) * sy) * 6 * fx * (1 - fx);
+    grad[1] = (bottom - top) * 6 * fy * (1 - fy);
+  }
   return top + (bottom - top) * sy;
+}
+
+static float value_noise(double x, double y, float grad[2]) {
+  noise_cell cell = {0, 0, 0, 0, 0, 0, 0};
+  return value_noise_cached(x, y, grad, &cell);
 }
 
 /* The wood grain's ring coordinate (one band per unit) at (x, y), texture units: bands
@@ -258,26 +289,52 @@ texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2
   if (m->texture == PK_TEXTURE_WOOD) {
     /* The wide bends (low-frequency noise) to first order from the centre; the fine streaks,
      * which set where band edges fall within a pixel, at each sample. */
-    float bend_grad[2], streak_grad[2];
+    float bend_grad[2];
     const float bend = value_noise(x * 0.6, y * 0.15, bend_grad);
+    /* First the samples' streak coordinates and bent rings (plain arithmetic, which the
+     * compiler vectorizes), then the streaks, whose lattice lookups do not vectorize. */
+    double streak_x[64], streak_y[64], ring[64];
     for (int32_t j = 0; j < f; j++)
       for (int32_t i = 0; i < f; i++) {
         const double r = izc / iz[j * f + i];
         const double ox = ((i - half) * dx[0] + (j - half) * dx[1]) * r;
         const double oy = ((i - half) * dy[0] + (j - half) * dy[1]) * r;
         const double bent = bend + 0.6 * bend_grad[0] * ox + 0.15 * bend_grad[1] * oy;
-        const float streak = value_noise((x + ox) * 4, (y + oy) * 0.5, streak_grad);
-        w[j * f + i] = wood_band(x + ox + 1.2 * bent + 0.15 * streak);
+        streak_x[j * f + i] = (x + ox) * 4;
+        streak_y[j * f + i] = (y + oy) * 0.5;
+        ring[j * f + i] = x + ox + 1.2 * bent;
       }
+    noise_cell cell = {0, 0, 0, 0, 0, 0, 0};
+    for (int32_t k = 0; k < f * f; k++)
+      w[k] = wood_band(ring[k] + 0.15 * value_noise_cached(streak_x[k], streak_y[k], NULL, &cell));
     return 0;
   }
   if (m->texture != PK_TEXTURE_CHECKER && m->texture != PK_TEXTURE_TILES) {
     w[0] = 0;
     return 1;
   }
+  const int checker = m->texture == PK_TEXTURE_CHECKER;
+  const int32_t last = f > 1 ? f - 1 : 1;
+  {
+    /* Most pixels lie well inside one square or tile: bound every sample's offset from the
+     * centre by the largest ratio izc/iz over the corners, and when the centre is farther than
+     * that from the cell's sides (and the grout), the exact test below would find one cell
+     * too. The margin covers the rounding of the offsets' few operations. */
+    float iz_min = iz[0];
+    for (int32_t j = 0; j < f; j += last)
+      for (int32_t i = 0; i < f; i += last) iz_min = iz[j * f + i] < iz_min ? iz[j * f + i] : iz_min;
+    const double r_max = izc / iz_min;
+    const double ex = half * (fabs(dx[0]) + fabs(dx[1])) * r_max, ey = half * (fabs(dy[0]) + fabs(dy[1])) * r_max;
+    const double mx = ex * 1e-9 + fabs(x) * 1e-12, my = ey * 1e-9 + fabs(y) * 1e-12;
+    const double fx = x - floor_fast(x), fy = y - floor_fast(y);
+    const double low = checker ? 0 : grout;
+    if (fx > low + ex + mx && fx < 1 - ex - mx && fy > low + ey + my && fy < 1 - ey - my) {
+      w[0] = checker ? checker_weight(x, y) : 0;
+      return 1;
+    }
+  }
   /* A quotient of affine functions has its extremes over the samples at the corners. */
   double xl = INFINITY, xh = -INFINITY, yl = INFINITY, yh = -INFINITY;
-  const int32_t last = f > 1 ? f - 1 : 1;
   for (int32_t j = 0; j < f; j += last)
     for (int32_t i = 0; i < f; i += last) {
       const double r = izc / iz[j * f + i];
@@ -289,7 +346,6 @@ texture_pixel(const pk_raster_material *m, double x, double y, const double dx[2
       yh = sy > yh ? sy : yh;
     }
   const int one_cell = floor_fast(xl) == floor_fast(xh) && floor_fast(yl) == floor_fast(yh);
-  const int checker = m->texture == PK_TEXTURE_CHECKER;
   if (checker && one_cell) {
     w[0] = checker_weight(xl, yl);
     return 1;
@@ -329,6 +385,12 @@ static float shadow_lit(const pk_shadow_map *map, const pk_raster_camera *c, dou
   if (!(s >= -1 && t >= -1 && s < map->width + 1 && t < map->height + 1)) return 1.0f;
   const double limit = d + bias;
   const int32_t si = (int32_t)floor_fast(s), ti = (int32_t)floor_fast(t);
+  if (map->tiles && si >= 0 && ti >= 0 && si < map->width && ti < map->height) {
+    /* The block's extremes over the filter's reach decide when every tap agrees. */
+    const float *tile = map->tiles + 2 * ((ptrdiff_t)(ti >> 3) * ((map->width + 7) >> 3) + (si >> 3));
+    if (limit >= tile[0]) return 1.0f;
+    if (limit < tile[1] && si >= 1 && ti >= 1 && si + 1 < map->width && ti + 1 < map->height) return 0.0f;
+  }
   int dark = 0;
   for (int32_t j = ti - 1; j <= ti + 1; j++) {
     if (j < 0 || j >= map->height) continue;
@@ -428,7 +490,7 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
     const double pu = x + 0.5;
     const double izd = sh->iz.dx * pu + iz_row;
     const float iz = (float)izd;
-    if (!(iz > depth[x])) continue;
+    if (!passes_depth(iz, depth[x], m->wins_ties != 0)) continue;
     depth[x] = iz;
     if (ids) ids[x] = m->id;
     float w = 0;
@@ -464,7 +526,7 @@ static void shade_samples(const shading *sh, int32_t y, double pv, int32_t xa, i
 /* Large flat untextured triangles (the floor) cover most samples. Selects instead of branches
  * and planar buffers let the compiler vectorize this loop. */
 static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double iz_row,
-                      int32_t xa, int32_t xb, uint16_t id, const uint16_t color[3]) {
+                      int32_t xa, int32_t xb, uint16_t id, int wins_ties, const uint16_t color[3]) {
   if (xa > xb) return;
   float *restrict depth = t->inv_depth + y * t->depth_stride;
   uint16_t *restrict red = t->color[0] + y * t->color_stride;
@@ -480,7 +542,7 @@ static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double
   if (t->ids) {
     uint16_t *restrict ids = t->ids + y * t->id_stride + xa;
     for (int32_t k = 0; k < n; k++) {
-      const int nearer = iz0 + step * (float)k > d[k];
+      const int nearer = passes_depth(iz0 + step * (float)k, d[k], wins_ties);
       ids[k] = nearer ? id : ids[k];
     }
   }
@@ -489,7 +551,7 @@ static void fill_flat(const pk_raster_target *t, int32_t y, double iz_dx, double
     const float iz = iz0 + step * (float)k;
     const float old_iz = d[k];
     const uint16_t old_r = rr[k], old_g = gg[k], old_b = bb[k];
-    const int nearer = iz > old_iz;
+    const int nearer = passes_depth(iz, old_iz, wins_ties);
     d[k] = nearer ? iz : old_iz;
     rr[k] = nearer ? r : old_r;
     gg[k] = nearer ? g : old_g;
@@ -517,6 +579,7 @@ shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int32_t sa
     iz_row[j] = sh->iz.dy * (y + 0.5) + sh->iz.c;
   }
   const double pv = ya + 0.5 * f;
+  const int ties = m->wins_ties != 0;
   const double inv_size = 1.0 / m->texture_size, inv_fx = 1.0 / sh->c->fx, inv_fy = 1.0 / sh->c->fy;
   for (int32_t px = p0; px <= p1; px++) {
     const int32_t x0 = px * f;
@@ -527,7 +590,7 @@ shade_pixels_f(const shading *sh, int32_t ya, int32_t p0, int32_t p1, int32_t sa
         /* The same expression as shade_samples, so both paths store the same depths. */
         const float z = (float)(sh->iz.dx * (x0 + i + 0.5) + iz_row[j]);
         iz[j * f + i] = z;
-        nearer[j * f + i] = z > depth[j][x0 + i];
+        nearer[j * f + i] = passes_depth(z, depth[j][x0 + i], ties);
         any |= nearer[j * f + i];
       }
     if (!any) continue;
@@ -606,10 +669,10 @@ static void shade_row(const shading *sh, int32_t y, double pv, int32_t lo, int32
     a = hi + 1;
     b = hi;
   }
-  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, lo, a - 1, sh->m->id, flat_color);
+  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, lo, a - 1, sh->m->id, sh->m->wins_ties != 0, flat_color);
   else shade_samples(sh, y, pv, lo, a - 1, 0);
   shade_samples(sh, y, pv, a, b, 1);
-  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, b + 1, hi, sh->m->id, flat_color);
+  if (flat_color) fill_flat(t, y, sh->iz.dx, iz_row, b + 1, hi, sh->m->id, sh->m->wins_ties != 0, flat_color);
   else shade_samples(sh, y, pv, b + 1, hi, 0);
 }
 
@@ -820,6 +883,26 @@ int64_t pk_raster_coverage(const pk_raster_camera *c, const double *restrict pos
 
 void pk_shadow_clear(const pk_shadow_map *map) {
   for (ptrdiff_t k = 0; k < (ptrdiff_t)map->width * map->height; k++) map->depth[k] = -INFINITY;
+}
+
+void pk_shadow_summarize(const pk_shadow_map *map) {
+  if (!map->tiles) return;
+  const int32_t w = map->width, h = map->height, tw = (w + 7) >> 3, th = (h + 7) >> 3;
+  for (int32_t ty = 0; ty < th; ty++)
+    for (int32_t tx = 0; tx < tw; tx++) {
+      const int32_t x0 = tx * 8 > 0 ? tx * 8 - 1 : 0, x1 = tx * 8 + 9 < w ? tx * 8 + 9 : w;
+      const int32_t y0 = ty * 8 > 0 ? ty * 8 - 1 : 0, y1 = ty * 8 + 9 < h ? ty * 8 + 9 : h;
+      float hi = -INFINITY, lo = INFINITY;
+      for (int32_t y = y0; y < y1; y++) {
+        const float *row = map->depth + (ptrdiff_t)y * w;
+        for (int32_t x = x0; x < x1; x++) {
+          hi = row[x] > hi ? row[x] : hi;
+          lo = row[x] < lo ? row[x] : lo;
+        }
+      }
+      map->tiles[2 * ((ptrdiff_t)ty * tw + tx)] = hi;
+      map->tiles[2 * ((ptrdiff_t)ty * tw + tx) + 1] = lo;
+    }
 }
 
 void pk_shadow_triangles(const pk_shadow_map *map, const double *restrict p,

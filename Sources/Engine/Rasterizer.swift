@@ -46,6 +46,9 @@ struct DrawItem {
   var castsShadow = true
   /// Uniform scale of the mesh about the body origin (1 except under a `morph` defect).
   var scale = 1.0
+  /// Drawn after the other items yet giving the image of being drawn before them (it wins
+  /// depth ties): the floor, whose samples behind objects then cost only a depth test.
+  var underlay = false
 
   /// Body to world without the translation: rotation times scale.
   var linear: Matrix3 {
@@ -97,6 +100,8 @@ final class FrameRenderer {
   private var mapPositions: [Double] = []
   private var mapNormals: [Float] = []
   private var shadowDepth: [Float]
+  /// Each 8×8 block's extremes (pk_shadow_summarize): most lookups skip the filter.
+  private var shadowTiles: [Float]
   private var coverageCells: [UInt8] = []
 
   /// The sRGB encoding table shared by every renderer; pure, so computed once.
@@ -114,6 +119,8 @@ final class FrameRenderer {
     self.shadows = shadows
     self.stripRows = stripRows
     shadowDepth = [Float](repeating: 0, count: shadows ? Self.shadowMapSize * Self.shadowMapSize : 0)
+    let blocks = (Self.shadowMapSize + 7) / 8
+    shadowTiles = [Float](repeating: 0, count: shadows ? 2 * blocks * blocks : 0)
     let samples = width * factor * stripRows * factor
     color = [UInt16](repeating: 0, count: samples * 3)
     inverseDepth = [Float](repeating: 0, count: samples)
@@ -149,7 +156,7 @@ final class FrameRenderer {
       albedo: (albedo[0], albedo[1], albedo[2]), ambient: Float(lighting.ambient),
       diffuse: Float(lighting.diffuse), light: (Float(light.x), Float(light.y), Float(light.z)), id: item.id,
       cull_back: 1, texture: texture.kind, texture_size: Float(texture.size), other: (other[0], other[1], other[2]),
-      shadow: shadow)
+      shadow: shadow, wins_ties: item.underlay ? 1 : 0)
   }
 
   /// An orthonormal frame with z towards the light.
@@ -196,7 +203,7 @@ final class FrameRenderer {
     }
     var map = pk_shadow_map(
       width: Int32(mapWidth), height: Int32(mapHeight), depth: nil, from_camera: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-      texel: texel)
+      texel: texel, tiles: nil)
     // Camera → world: X_w = Rᵀ·X_c − Rᵀ·t.
     let toWorld = camera.rotation.transposed
     let fromCamera = affine(toWorld, -(toWorld * Vec3(camera.translation)))
@@ -217,7 +224,12 @@ final class FrameRenderer {
           item.rotation.elements, &mapPositions, &mapNormals)
         pk_shadow_triangles(&map, mapPositions, item.mesh.indices, Int32(item.mesh.triangleCount))
       }
+      shadowTiles.withUnsafeMutableBufferPointer { tiles in
+        map.tiles = tiles.baseAddress
+        pk_shadow_summarize(&map)
+      }
       map.depth = nil
+      map.tiles = nil
     }
     return map
   }
@@ -277,10 +289,13 @@ final class FrameRenderer {
     guard var map = drawShadowMap(items, camera: camera) else {
       return draw(items, camera: camera, background: background, maps: maps, shadow: nil)
     }
-    // The kernels read the map only inside this closure, while its buffer is pinned.
+    // The kernels read the map only inside this closure, while its buffers are pinned.
     return shadowDepth.withUnsafeMutableBufferPointer { depth in
-      map.depth = depth.baseAddress
-      return withUnsafePointer(to: &map) { draw(items, camera: camera, background: background, maps: maps, shadow: $0) }
+      shadowTiles.withUnsafeMutableBufferPointer { tiles in
+        map.depth = depth.baseAddress
+        map.tiles = tiles.baseAddress
+        return withUnsafePointer(to: &map) { draw(items, camera: camera, background: background, maps: maps, shadow: $0) }
+      }
     }
   }
 
@@ -320,6 +335,8 @@ final class FrameRenderer {
     var depth = [Float](repeating: 0, count: maps ? width * height : 0)
     let table = Self.srgbTable
     let f = Double(factor)
+    // Underlays last, in reverse order, so that among themselves too the earlier wins ties.
+    let order = items.indices.filter { !items[$0].underlay } + items.indices.filter { items[$0].underlay }.reversed()
     for firstRow in stride(from: 0, to: height, by: stripRows) {
       let rows = min(stripRows, height - firstRow)
       let top = Double(firstRow * factor)
@@ -329,7 +346,7 @@ final class FrameRenderer {
         fx: camera.fx * f, fy: camera.fy * f, cx: camera.cx * f, cy: camera.cy * f - top, near: 1e-3)
       withStrip(rows: rows * factor, ids: maps) { target in
         pk_raster_clear(target, bg)
-        for i in items.indices where reach[i].upperBound >= top && reach[i].lowerBound <= bottom {
+        for i in order where reach[i].upperBound >= top && reach[i].lowerBound <= bottom {
           pk_raster_triangles(
             target, &cam, cameraPositions[i], worldNormals[i], items[i].mesh.uvs, items[i].mesh.indices,
             Int32(items[i].mesh.triangleCount), &materials[i])

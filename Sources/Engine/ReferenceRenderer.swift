@@ -255,7 +255,7 @@ public struct ReferenceRenderer: Sendable {
       items.append(
         DrawItem(
           mesh: Self.floorMesh, rotation: .identity, translation: .zero, color: floor.color, id: 0,
-          texture: floor.texture, castsShadow: false))
+          texture: floor.texture, castsShadow: false, underlay: true))
     }
     var poses: [BodyPose] = []
     for (i, body) in bodies.enumerated() {

@@ -65,12 +65,16 @@ enum {
  *             light of the nearest caster over each texel, −INFINITY where nothing casts.
  * from_camera row-major 3×4 affine map from camera coordinates of the frame being drawn to
  *             map coordinates (s, t, d): texel units across, metres towards the light.
- * texel       the side of one texel in metres (sets the depth bias against acne). */
+ * texel       the side of one texel in metres (sets the depth bias against acne).
+ * tiles       NULL, or 2·ceil(width/8)·ceil(height/8) caller-owned floats that
+ *             pk_shadow_summarize fills; lookups then skip the filter where its nine taps
+ *             must agree. */
 typedef struct pk_shadow_map {
   int32_t width, height;
   float *depth;
   double from_camera[12];
   double texel;
+  float *tiles;
 } pk_shadow_map;
 
 /* How one mesh is shaded: Lambert with ambient, from one directional light.
@@ -80,7 +84,10 @@ typedef struct pk_shadow_map {
  * nothing in front of it therefore shows exactly its albedo when ambient + diffuse = 1.
  * light   unit vector towards the light, in the same frame as the mesh normals.
  * texture one of PK_TEXTURE_*; `other` (linear RGB) and `texture_size` (metres) configure it.
- * cull_back  non-zero: skip triangles whose counter-clockwise front faces away from the camera. */
+ * cull_back  non-zero: skip triangles whose counter-clockwise front faces away from the camera.
+ * wins_ties  non-zero: a sample as near as the stored one replaces it. A mesh drawn last with
+ *            this set gives the image it would give drawn first without it: what hides it costs
+ *            it only depth tests. */
 typedef struct pk_raster_material {
   float albedo[3];
   float ambient, diffuse;
@@ -91,6 +98,7 @@ typedef struct pk_raster_material {
   float texture_size;
   float other[3];
   const pk_shadow_map *shadow;
+  int32_t wins_ties;
 } pk_raster_material;
 
 /* pk_raster_clear — empties the target: inv_depth 0 and colour `background` (16-bit linear
@@ -141,6 +149,12 @@ void pk_shadow_clear(const pk_shadow_map *map);
  * covered texels). */
 void pk_shadow_triangles(const pk_shadow_map *map, const double *restrict map_positions,
                          const uint32_t *restrict indices, int32_t triangle_count);
+
+/* pk_shadow_summarize — for each 8×8 block of texels, the largest and smallest depth over the
+ * block widened by one texel on every side (the reach of the 3×3 filter around any texel of
+ * the block), into map->tiles (nothing when NULL). Call after the last pk_shadow_triangles.
+ * O(texels). */
+void pk_shadow_summarize(const pk_shadow_map *map);
 
 /* pk_raster_coverage — counts the pixels whose centres a mesh covers, with nothing else drawn:
  * the area an object would show if nothing were in front of it. Uses `scratch` as a bitmap of
