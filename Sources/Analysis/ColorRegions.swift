@@ -112,6 +112,19 @@ public struct ObjectObservation: Sendable, Hashable {
   public let area: Int
 }
 
+/// A frame and its CIELAB (D65, L* 0…100), three floats a pixel without padding.
+public struct LabFrame: Sendable {
+  public let image: RGBImage
+  let lab: [Float]
+
+  public init(_ image: RGBImage) {
+    var lab = [Float](repeating: 0, count: image.width * image.height * 3)
+    pk_srgb8_to_lab(image.pixels, Int32(image.width), Int32(image.height), image.width * 3, &lab, image.width * 3)
+    self.image = image
+    self.lab = lab
+  }
+}
+
 /// The colour-matching regions of one frame, and sub-pixel measurement of any one of them.
 public struct ColorRegions: Sendable {
   public let width: Int
@@ -121,14 +134,19 @@ public struct ColorRegions: Sendable {
 
   /// Finds the 8-connected regions of `image` whose colour matches `signature`.
   public init(image: RGBImage, signature: ColorSignature) {
+    self.init(frame: LabFrame(image), signature: signature)
+  }
+
+  /// The same, in a frame already converted to CIELAB: several colours matched in one frame
+  /// share the conversion, which costs more than the matching.
+  public init(frame: LabFrame, signature: ColorSignature) {
+    let image = frame.image
     let w = image.width, h = image.height
-    var lab = [Float](repeating: 0, count: w * h * 3)
     var mask = [UInt8](repeating: 0, count: w * h)
     var labels = [Int32](repeating: 0, count: w * h)
     var parent = [Int32](repeating: 0, count: w * h / 2 + 2)
-    pk_srgb8_to_lab(image.pixels, Int32(w), Int32(h), w * 3, &lab, w * 3)
     pk_lab_match_mask(
-      lab, Int32(w), Int32(h), w * 3, Float(signature.a), Float(signature.b),
+      frame.lab, Int32(w), Int32(h), w * 3, Float(signature.a), Float(signature.b),
       Float(signature.saturation), Float(signature.minChroma), Float(signature.minCos),
       Float(signature.saturationRatio), &mask, w)
     if !signature.surfaces.isEmpty {

@@ -154,8 +154,9 @@ public struct ConsistencyAnalyzer: Analyzer {
     guard !signatures.isEmpty else { return [] }
     let margin = movingMargin
     return parallelMap(frames.count) { k in
-      signatures.flatMap { signature in
-        ColorRegions(image: frames[k], signature: signature).regions.filter { $0.area >= 12 }.map {
+      let frame = LabFrame(frames[k])
+      return signatures.flatMap { signature in
+        ColorRegions(frame: frame, signature: signature).regions.filter { $0.area >= 12 }.map {
           PixelBox(minX: Double($0.minX) - margin, minY: Double($0.minY) - margin,
                    maxX: Double($0.maxX + 1) + margin, maxY: Double($0.maxY + 1) + margin)
         }
@@ -180,8 +181,9 @@ public struct ConsistencyAnalyzer: Analyzer {
     let objects = scenario.world.objects.map { ($0, ColorSignature($0.color)) }.filter { $0.1.isTrackable }
     guard !objects.isEmpty else { return [] }
     let perFrame: [[ObjectSightings.Sighting?]] = parallelMap(frames.count) { k in
-      objects.map { _, signature in
-        let found = ColorRegions(image: frames[k], signature: signature)
+      let frame = LabFrame(frames[k])
+      return objects.map { _, signature in
+        let found = ColorRegions(frame: frame, signature: signature)
         return found.regions.filter { $0.area >= 12 }.max { $0.area < $1.area }.map { r in
           let seen = found.observe(r, in: frames[k], signature: signature, frame: k)
           var pixels: [Int32] = []

@@ -182,13 +182,14 @@ public struct PhysicsAnalyzer: Analyzer {
     guard !others.isEmpty else { return [] }
     let touches = parallelMap(track.count) { k -> Bool in
       guard let o = track[k] else { return false }
-      let mine = ColorRegions(image: clip.frames[k], signature: signature)
+      let frame = LabFrame(clip.frames[k])
+      let mine = ColorRegions(frame: frame, signature: signature)
       guard
         let region = mine.regions.min(by: {
           abs($0.centroidX - o.x) + abs($0.centroidY - o.y) < abs($1.centroidX - o.x) + abs($1.centroidY - o.y)
         })
       else { return false }
-      return others.contains { mine.touches(region, ColorRegions(image: clip.frames[k], signature: $0), reach: 2) }
+      return others.contains { mine.touches(region, ColorRegions(frame: frame, signature: $0), reach: 2) }
     }
     return Set(track.indices.filter { touches[$0] })
   }

@@ -50,7 +50,8 @@ enum PhysicsDisappearance: Equatable {
     let x0 = max(0, Int(px - half)), x1 = min(frame.width, Int(px + half) + 1)
     let y0 = max(0, Int(py - half)), y1 = min(frame.height, Int(py + half) + 1)
     var changed = 0
-    let masks = x0 < x1 && y0 < y1 ? others.map { ColorRegions(image: frame, signature: $0).labels } : []
+    let lab = x0 < x1 && y0 < y1 && !others.isEmpty ? LabFrame(frame) : nil
+    let masks = lab.map { lab in others.map { ColorRegions(frame: lab, signature: $0).labels } } ?? []
     if x0 < x1, y0 < y1 {
       for y in y0..<y1 {
         for x in x0..<x1 {
