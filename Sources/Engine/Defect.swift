@@ -108,7 +108,7 @@ public struct Defect: Sendable, Hashable, CustomStringConvertible {
     var d = Distortion()
     let n = scenario.clip.frameCount
     let fps = scenario.clip.fps
-    var random = SplitMix64(seed: seed ^ Self.fnv1a(kind.rawValue))
+    var random = SplitMix64(seed: seed ^ fnv1a(kind.rawValue.utf8))
     let uniform = { (random: inout SplitMix64) in random.nextUnit() * 2 - 1 }
     switch kind {
     case .gravity:
@@ -225,11 +225,6 @@ public struct Defect: Sendable, Hashable, CustomStringConvertible {
       let v = f.visibility[object]
       return v.unoccludedPixels > 0 && v.fraction < strength
     }?.index
-  }
-
-  /// FNV-1a, a hash that is the same in every process (Swift's Hasher is not).
-  static func fnv1a(_ text: String) -> UInt64 {
-    text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
   }
 }
 

@@ -157,13 +157,7 @@ public struct DefectSweep: Sendable {
 
   /// FNV-1a over every frame's pixels: equal for clips that are the same frame for frame.
   private func digest(_ clip: Clip) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for frame in clip.frames {
-      for byte in frame.pixels {
-        h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
-      }
-    }
-    return h
+    clip.frames.reduce(fnv1aOffsetBasis) { fnv1a($1.pixels, continuing: $0) }
   }
 
   /// `body` of every element, at most `concurrency` at once, in the original order.

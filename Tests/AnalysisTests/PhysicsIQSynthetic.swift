@@ -91,9 +91,5 @@ private func floorDiv(_ a: Int, _ b: Int) -> Int {
 
 /// FNV-1a 64 of a mask as 0/1 bytes, row-major: the fixtures' mask checksum.
 func fnv1a64(moving pixels: [UInt8]) -> UInt64 {
-  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-  for p in pixels {
-    hash = (hash ^ (p != 0 ? 1 : 0)) &* 0x100_0000_01b3
-  }
-  return hash
+  fnv1a(pixels.lazy.map { $0 != 0 ? 1 : 0 })
 }
