@@ -151,7 +151,7 @@ public struct DefectSweep: Sendable {
       let clip = try await generator.generate(GenerationRequest(scenario: scenario, seed: seed))
       return (runner.analyze(clip, scenario: scenario, seed: seed), digest(clip))
     } catch {
-      return (await runner.runSample(scenario, seed: seed), nil)
+      return (runner.generationFailed(scenario, seed: seed, error: error), nil)
     }
   }
 

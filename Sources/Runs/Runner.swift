@@ -107,8 +107,7 @@ public struct Runner: Sendable {
     case .success(let made):
       (clip, origin) = made
     case .failure(let error):
-      sample.failure = "generator '\(generator.name)' failed on \(scenario.id) seed \(seed): \(error)"
-      return Sample(record: sample)
+      return Sample(record: generationFailed(scenario, seed: seed, error: error))
     }
     sample.generationSeconds = seconds(clock.now - generationStart)
     if let problem = mismatch(clip, request) {
@@ -117,6 +116,13 @@ public struct Runner: Sendable {
       return Sample(record: sample, origin: origin)
     }
     return Sample(record: analyze(clip, scenario: scenario, seed: seed, sample: sample), origin: origin)
+  }
+
+  /// The sample of a generation that threw: failed, with the generator's error as the reason.
+  public func generationFailed(_ scenario: Scenario, seed: UInt64, error: any Error) -> SampleRecord {
+    SampleRecord(
+      scenarioID: scenario.id, prompt: scenario.prompt, seed: seed, status: .failed,
+      failure: "generator '\(generator.name)' failed on \(scenario.id) seed \(seed): \(error)")
   }
 
   /// Runs the scenario's checks on a clip that already exists (a generator's, or a video file
