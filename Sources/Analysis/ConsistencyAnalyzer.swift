@@ -214,8 +214,8 @@ public struct ConsistencyAnalyzer: Analyzer {
       guard k > 0, k + 1 < n else { return nil }
       var ax: [Double] = [], ay: [Double] = []
       for t in tracks where t.contains(k - 1) && t.contains(k + 1) {
-        let a = t.point(at: k + 1) - 2 * t.point(at: k) + t.point(at: k - 1)
         if k - 1 < excluded.count, excluded[k - 1].contains(where: { $0.contains(t.point(at: k - 1)) }) { continue }
+        let a = t.point(at: k + 1) - 2 * t.point(at: k) + t.point(at: k - 1)
         ax.append(a.x)
         ay.append(a.y)
       }
